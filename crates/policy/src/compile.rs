@@ -12,13 +12,31 @@
 //!
 //! Semantics ("unknown is never permission"): allowed iff `(allow1 OR allow2 …) IS TRUE` and every
 //! `deny IS FALSE`. No allow rule → FALSE, except `post-update`, which is TRUE without allow rules.
+//! (ZenStack v3 lets a deny whose condition is NULL pass; here it denies.) Field level: allowed when
+//! the field has no allow rule for the operation and no deny fires, else some allow must be TRUE.
+//!
+//! Other NULL decisions (all "unknown"): a comparison with a missing `auth()` member is NULL (ZenStack
+//! v3 turns `x == auth().missing` into `x IS NULL`); `contains(x, NULL)` is NULL (v3: matches
+//! everything); `NULL in [...]` is NULL (v3: false). A comparison with the `null` *literal* is
+//! `IS NULL` / `IS NOT NULL`, and `auth() == null` is TRUE exactly for anonymous callers.
+
+mod fold;
+mod lower;
+mod node;
+mod render;
+mod render_fns;
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::ir::{FieldIdx, ModelIdx, Operation, Rule, Schema};
-use crate::sql::SqlWriter;
+use crate::diag::Diagnostic;
+use crate::expr::Expr;
+use crate::ir::{FieldIdx, ModelIdx, Operation, Rule, RuleKind, Schema};
+use crate::sql::{Dialect, SqlValue, SqlWriter};
+
+pub(crate) use lower::visit;
+pub(crate) use node::{Node, Truth};
 
 /// The caller's identity as `auth()` sees it: `None` = anonymous; otherwise a JSON object.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,48 +61,171 @@ impl Auth {
 #[derive(Debug)]
 pub struct PolicySet {
     schema: Arc<Schema>,
+    models: Vec<ModelPolicies>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The compiled rules of one model.
+#[derive(Debug)]
+struct ModelPolicies {
+    /// Combined filter per operation (indexed by [`op_index`]).
+    ops: [Arc<Node>; 5],
+    has_rules: [bool; 5],
+    /// Each rule applying to the operation: (index in `Model::rules`, "allow holds" / "deny fires").
+    rules: [Vec<(usize, Node)>; 5],
+    /// Per field: combined `read` and `update` filters (`None`: no rule for that operation).
+    fields: Vec<[Option<Node>; 2]>,
+    has_field_rules: [bool; 2],
+    before_fields: Vec<FieldIdx>,
+}
+
+fn op_index(op: Operation) -> usize {
+    match op {
+        Operation::Create => 0,
+        Operation::Read => 1,
+        Operation::Update => 2,
+        Operation::PostUpdate => 3,
+        Operation::Delete => 4,
+    }
+}
+
+fn field_op_index(op: Operation) -> Option<usize> {
+    match op {
+        Operation::Read => Some(0),
+        Operation::Update => Some(1),
+        _ => None,
+    }
 }
 
 impl PolicySet {
     /// Compiles every (model, operation) and every field rule. Cheap to share (`Arc`).
     pub fn new(schema: Arc<Schema>) -> Self {
-        Self { schema }
+        let mut c = lower::Compiler::new(&schema);
+        let mut models = Vec::with_capacity(schema.models.len());
+        for (mi, model) in schema.models.iter().enumerate() {
+            let ops = Operation::ALL.map(|op| c.model_filter(mi, op));
+            let has_rules = Operation::ALL.map(|op| model.rules.iter().any(|r| r.applies_to(op)));
+            let rules = Operation::ALL.map(|op| {
+                model
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.applies_to(op))
+                    .map(|(i, r)| {
+                        let raw = c.rule(mi, op, r);
+                        let t = match r.kind {
+                            RuleKind::Allow => Truth::IsTrue,
+                            RuleKind::Deny => Truth::IsNotFalse,
+                        };
+                        (i, node::truth(raw, t))
+                    })
+                    .collect()
+            });
+            let fields: Vec<[Option<Node>; 2]> = (0..model.fields.len())
+                .map(|fi| {
+                    [Operation::Read, Operation::Update].map(|op| {
+                        let f = &model.fields[fi];
+                        f.rules.iter().any(|r| r.applies_to(op)).then(|| c.field_filter(mi, fi, op))
+                    })
+                })
+                .collect();
+            let has_field_rules = [0, 1].map(|i| fields.iter().any(|f| f[i].is_some()));
+            let mut before_fields = Vec::new();
+            for rule in model.rules.iter().filter(|r| r.applies_to(Operation::PostUpdate)) {
+                visit(&rule.expr, &mut |e| {
+                    if let Expr::Before { field } = e
+                        && !before_fields.contains(field)
+                    {
+                        before_fields.push(*field);
+                    }
+                });
+            }
+            before_fields.sort_unstable();
+            models.push(ModelPolicies {
+                ops,
+                has_rules,
+                rules,
+                fields,
+                has_field_rules,
+                before_fields,
+            });
+        }
+        let diagnostics = std::mem::take(&mut c.diagnostics);
+        drop(c);
+        Self {
+            schema,
+            models,
+            diagnostics,
+        }
     }
 
     pub fn schema(&self) -> &Arc<Schema> {
         &self.schema
     }
 
+    /// Warnings found while compiling (a `check()` cycle or an unusable `check()`, each compiled to
+    /// FALSE).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn pred(&self, node: Node) -> Pred {
+        Pred {
+            node,
+            schema: self.schema.clone(),
+        }
+    }
+
+    fn fold(&self, n: &Node, auth: &Auth) -> Pred {
+        let mut f = fold::Fold::new(&self.schema, auth);
+        self.pred(f.fold(n))
+    }
+
+    /// The compiled (unfolded) combined filter of `model` for `op`.
+    pub(crate) fn compiled(&self, model: ModelIdx, op: Operation) -> Option<&Node> {
+        self.models.get(model).map(|m| &*m.ops[op_index(op)])
+    }
+
+    /// The compiled (unfolded) field filter, `None` when the field has no rule for `op`.
+    pub(crate) fn compiled_field(&self, model: ModelIdx, field: FieldIdx, op: Operation) -> Option<&Node> {
+        let i = field_op_index(op)?;
+        self.models.get(model)?.fields.get(field)?[i].as_ref()
+    }
+
     /// The model-level predicate for `op`, folded for `auth`.
     pub fn filter(&self, model: ModelIdx, op: Operation, auth: &Auth) -> Pred {
-        let _ = (model, op, auth);
-        unimplemented!("compile::PolicySet::filter")
+        match self.compiled(model, op) {
+            Some(n) => self.fold(n, auth),
+            None => self.pred(node::FALSE),
+        }
     }
 
     /// The field-level predicate for `op` (`Read` or `Update`) on one field, folded for `auth`.
     /// TRUE when the field has no rule for `op`.
     pub fn field_filter(&self, model: ModelIdx, field: FieldIdx, op: Operation, auth: &Auth) -> Pred {
-        let _ = (model, field, op, auth);
-        unimplemented!("compile::PolicySet::field_filter")
+        match self.compiled_field(model, field, op) {
+            Some(n) => self.fold(n, auth),
+            None => self.pred(node::TRUE),
+        }
     }
 
     /// Whether any field of `model` has a field-level rule for `op` (lets the engine skip work).
     pub fn has_field_rules(&self, model: ModelIdx, op: Operation) -> bool {
-        let _ = (model, op);
-        unimplemented!("compile::PolicySet::has_field_rules")
+        match (self.models.get(model), field_op_index(op)) {
+            (Some(m), Some(i)) => m.has_field_rules[i],
+            _ => false,
+        }
     }
 
     /// Whether `model` has any model-level rule (allow or deny) for `op`.
     pub fn has_rules(&self, model: ModelIdx, op: Operation) -> bool {
-        let _ = (model, op);
-        unimplemented!("compile::PolicySet::has_rules")
+        self.models.get(model).is_some_and(|m| m.has_rules[op_index(op)])
     }
 
     /// Fields of `model` read through `before()` in its post-update rules (the engine loads them
     /// before the update and passes them in [`RenderEnv::before`]).
     pub fn before_fields(&self, model: ModelIdx) -> &[FieldIdx] {
-        let _ = model;
-        unimplemented!("compile::PolicySet::before_fields")
+        self.models.get(model).map_or(&[], |m| m.before_fields.as_slice())
     }
 
     /// Each rule of `model` for `op` on its own, folded for `auth` — as the *raw condition* of the
@@ -92,8 +233,13 @@ impl PolicySet {
     /// denies (i.e. the pred is TRUE when the allow holds / the deny fires). Used to name the rule
     /// that denied an operation.
     pub fn rule_filters(&self, model: ModelIdx, op: Operation, auth: &Auth) -> Vec<(&Rule, Pred)> {
-        let _ = (model, op, auth);
-        unimplemented!("compile::PolicySet::rule_filters")
+        let (Some(m), Some(mp)) = (self.schema.models.get(model), self.models.get(model)) else {
+            return Vec::new();
+        };
+        mp.rules[op_index(op)]
+            .iter()
+            .filter_map(|(i, n)| Some((m.rules.get(*i)?, self.fold(n, auth))))
+            .collect()
     }
 }
 
@@ -106,34 +252,75 @@ pub struct RenderEnv<'a> {
     pub before: Option<&'a Map<String, Value>>,
 }
 
+impl<'a> RenderEnv<'a> {
+    /// The row aliased `alias`, no `before()` values.
+    pub fn new(alias: &'a str) -> Self {
+        Self { alias, before: None }
+    }
+}
+
 /// A folded predicate, ready to render.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Pred {
-    _private: (),
+    node: Node,
+    schema: Arc<Schema>,
+}
+
+impl PartialEq for Pred {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
 }
 
 impl Pred {
     /// Always allowed (render would add nothing).
     pub fn is_true(&self) -> bool {
-        unimplemented!("compile::Pred::is_true")
+        self.node.as_const_bool() == Some(Some(true))
     }
 
     /// Never allowed.
     pub fn is_false(&self) -> bool {
-        unimplemented!("compile::Pred::is_false")
+        self.node.as_const_bool().is_some_and(|v| v != Some(true))
+    }
+
+    /// Both predicates (for combining a model filter with field filters).
+    #[must_use]
+    pub fn and(self, other: &Pred) -> Pred {
+        Pred {
+            node: node::and(vec![self.node, other.node.clone()]),
+            schema: self.schema,
+        }
     }
 
     /// Writes a two-valued SQL boolean expression (parenthesised) into `w`.
     pub fn render(&self, w: &mut SqlWriter, env: &RenderEnv<'_>) {
-        let _ = (w, env);
-        unimplemented!("compile::Pred::render")
+        let mut r = render::Render {
+            schema: &self.schema,
+            w,
+            before: env.before,
+            aliases: vec![env.alias.to_owned()],
+        };
+        r.pred(&self.node);
+    }
+
+    /// Renders into a fresh writer (aliases `t1…` for subqueries): the SQL and its parameters.
+    pub fn to_sql(&self, dialect: Dialect, env: &RenderEnv<'_>) -> (String, Vec<SqlValue>) {
+        let mut w = SqlWriter::new(dialect);
+        self.render(&mut w, env);
+        w.finish()
     }
 
     /// Decides the predicate in memory for a candidate row given as JSON keyed by field name (used
     /// for create checks that need no database). `None` when the predicate reads relations or other
     /// rows and must go to SQL.
     pub fn eval(&self, row: &Map<String, Value>, env: &RenderEnv<'_>) -> Option<bool> {
-        let _ = (row, env);
-        unimplemented!("compile::Pred::eval")
+        if let Some(v) = self.node.as_const_bool() {
+            return Some(v == Some(true));
+        }
+        let anonymous = Auth::anonymous();
+        let mut f = fold::Fold::new(&self.schema, &anonymous);
+        f.row = Some(row);
+        f.before = env.before;
+        f.fold(&self.node).as_const_bool().map(|v| v == Some(true))
     }
 }

@@ -165,6 +165,7 @@ impl Expr {
     }
 
     /// `!a`
+    #[expect(clippy::should_implement_trait)]
     pub fn not(a: Expr) -> Expr {
         Expr::Not(Box::new(a))
     }

@@ -1,12 +1,18 @@
 //! The zmodel policy language: lexer, parser, checker, IR, in-memory evaluator, SQL predicate
 //! compiler and RLS emitter. Pure: no I/O, no async.
 
+pub mod ast;
+pub mod check;
 pub mod compile;
+pub mod ddl;
 pub mod diag;
 pub mod expr;
 pub mod ir;
+pub mod lexer;
+pub mod parser;
 pub mod relation_sql;
 pub mod sql;
+mod value;
 
 pub use compile::{Auth, PolicySet, Pred, RenderEnv};
 pub use diag::{Diagnostic, Severity, Span};
@@ -22,8 +28,17 @@ pub struct Loaded {
 
 /// Parses and checks a `schema.zmodel` source. Errors carry `line:column` and a hint.
 ///
-/// STUB: replaced by the parser/checker (lexer.rs, parser.rs, check.rs).
+/// Returns every error (and the warnings found alongside them) when there is at least one error;
+/// otherwise the schema and the warnings. Never panics, whatever the input.
 pub fn load(src: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let _ = src;
-    Err(vec![Diagnostic::error(Span::default(), "parser not implemented yet")])
+    let (ast, mut diags) = parser::parse(src);
+    let (schema, more) = check::check(&ast, src);
+    diags.extend(more);
+    match schema {
+        Some(schema) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded { schema, warnings: diags }),
+        _ => {
+            diags.sort_by_key(|d| (d.span.start, d.span.end));
+            Err(diags)
+        }
+    }
 }

@@ -17,25 +17,39 @@ pub fn related_from(
     field: FieldIdx,
     outer: &str,
 ) -> String {
+    let inner = w.fresh_alias();
+    related_from_as(w, schema, model, field, outer, &inner);
+    inner
+}
+
+/// As [`related_from`], with the target's alias chosen by the caller (who may have written a select
+/// list that uses it already).
+pub fn related_from_as(
+    w: &mut SqlWriter,
+    schema: &Schema,
+    model: ModelIdx,
+    field: FieldIdx,
+    outer: &str,
+    inner: &str,
+) {
     let m = schema.model(model);
     let Some(rel) = m.field(field).relation() else {
         // A checked schema never asks this; keep SQL valid and empty rather than panic.
-        w.push("FROM (SELECT 1) AS _none WHERE 1 = 0");
-        return "_none".to_owned();
+        w.push("FROM (SELECT 1) AS ").push(inner).push(" WHERE 1 = 0");
+        return;
     };
     let target = schema.model(rel.target);
-    let inner = w.fresh_alias();
-    w.push("FROM ").ident(&target.table).push(" AS ").push(&inner);
+    w.push("FROM ").ident(&target.table).push(" AS ").push(inner);
     match &rel.kind {
         RelationKind::Owned {
             fields, references, ..
         } => {
             w.push(" WHERE ");
-            join_pairs(w, &inner, target, references, outer, m, fields);
+            join_pairs(w, inner, target, references, outer, m, fields);
         }
         RelationKind::Inverse { fields, references } => {
             w.push(" WHERE ");
-            join_pairs(w, &inner, target, fields, outer, m, references);
+            join_pairs(w, inner, target, fields, outer, m, references);
         }
         RelationKind::ManyToMany {
             join,
@@ -47,11 +61,10 @@ pub fn related_from(
             let target_id = &target.fields[target.id[0]].column;
             let own_id = &m.fields[m.id[0]].column;
             w.push(" INNER JOIN ").ident(&jt.name).push(" AS ").push(&j);
-            w.push(" ON ").column(&j, other_column).push(" = ").column(&inner, target_id);
+            w.push(" ON ").column(&j, other_column).push(" = ").column(inner, target_id);
             w.push(" WHERE ").column(&j, column).push(" = ").column(outer, own_id);
         }
     }
-    inner
 }
 
 /// `a.x1 = b.y1 AND a.x2 = b.y2 …`

@@ -80,8 +80,13 @@ impl SqlWriter {
         self.ident(column)
     }
 
-    /// Appends a placeholder and records the value.
+    /// Appends a placeholder and records the value (`NULL` is written inline: an untyped NULL
+    /// parameter would confuse PostgreSQL's type inference).
     pub fn param(&mut self, value: SqlValue) -> &mut Self {
+        if value == SqlValue::Null {
+            self.sql.push_str("NULL");
+            return self;
+        }
         self.params.push(value);
         match self.dialect {
             Dialect::Sqlite => self.sql.push('?'),

@@ -1,0 +1,48 @@
+//! Deleting rows under the delete rule.
+
+use policy::ir::ModelIdx;
+use policy::{Operation, SqlWriter};
+use serde_json::Value;
+
+use super::update::id_columns;
+use super::{Row, Writer};
+use crate::error::Result;
+use crate::filter::{render_id_match_unqualified, render_where};
+
+impl Writer<'_, '_> {
+    /// Deletes the row with `ids` (the caller has checked the delete rule).
+    pub async fn delete_ids(&mut self, model: ModelIdx, ids: &Row) -> Result<u64> {
+        let m = self.ctx.model(model);
+        let mut w = self.ctx.writer();
+        w.push("DELETE FROM ").ident(&m.table).push(" WHERE ");
+        render_id_match_unqualified(self.ctx, &mut w, model, ids)?;
+        let (sql, params) = w.finish();
+        self.tx.execute(sql, params).await
+    }
+
+    /// `deleteMany`: deletes the matching rows the delete rule allows; returns the count.
+    pub async fn delete_many(&mut self, model: ModelIdx, filter: Option<&Value>, scope: Option<&dyn Fn(&mut SqlWriter)>) -> Result<u64> {
+        let ctx = self.ctx;
+        let m = ctx.model(model);
+        let guard = ctx.guard(model, Operation::Delete);
+        if guard.is_false() {
+            return Ok(0);
+        }
+        let mut w = ctx.writer();
+        w.push("DELETE FROM ").ident(&m.table).push(" WHERE (");
+        id_columns(&mut w, m, None);
+        w.push(") IN (SELECT ");
+        id_columns(&mut w, m, Some("t0"));
+        w.push(" FROM ").ident(&m.table).push(" AS t0 WHERE ");
+        render_where(ctx, &mut w, model, "t0", filter)?;
+        w.push(" AND ");
+        guard.render(&mut w, "t0");
+        if let Some(s) = scope {
+            w.push(" AND ");
+            s(&mut w);
+        }
+        w.push(")");
+        let (sql, params) = w.finish();
+        self.tx.execute(sql, params).await
+    }
+}

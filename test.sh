@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every Manzil test: checks formatting and lints, makes sure PostgreSQL and Redis answer
+# (starting them when they do not), then runs the whole suite on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export MANZIL_TEST_DATABASE_URL="${MANZIL_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  echo "test.sh: starting PostgreSQL"
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && return; sleep 1; done
+  echo "test.sh: PostgreSQL did not start" >&2; exit 1
+}
+
+ensure_redis() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then return; fi
+  echo "test.sh: starting Redis"
+  if ! command -v redis-server >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return; sleep 1; done
+  echo "test.sh: Redis did not start" >&2; exit 1
+}
+
+ensure_nextest() {
+  command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
+}
+
+ensure_postgres
+ensure_redis
+ensure_nextest
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo nextest run --workspace --locked --no-fail-fast
