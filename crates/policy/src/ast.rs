@@ -97,10 +97,18 @@ pub struct AttrApp {
 impl AttrApp {
     /// The first positional argument, or the argument named `name`.
     pub fn arg(&self, pos: usize, name: &str) -> Option<&AExpr> {
-        if let Some(a) = self.args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == name)) {
+        if let Some(a) = self
+            .args
+            .iter()
+            .find(|a| a.name.as_ref().is_some_and(|n| n.name == name))
+        {
             return Some(&a.value);
         }
-        self.args.iter().filter(|a| a.name.is_none()).nth(pos).map(|a| &a.value)
+        self.args
+            .iter()
+            .filter(|a| a.name.is_none())
+            .nth(pos)
+            .map(|a| &a.value)
     }
 
     /// The argument named `name`.
@@ -162,14 +170,30 @@ pub enum AExprKind {
     /// A bare name: a field, binding or enum value.
     Ref(String),
     /// `f(args)`; also `name(arg: v)` reference arguments (e.g. `@@index([a(sort: Desc)])`).
-    Call { name: Ident, args: Vec<Arg> },
+    Call {
+        name: Ident,
+        args: Vec<Arg>,
+    },
     /// `base.member`
-    Member { base: Box<AExpr>, member: Ident },
+    Member {
+        base: Box<AExpr>,
+        member: Ident,
+    },
     /// `!operand`
     Not(Box<AExpr>),
-    Binary { op: BinOp, op_span: Span, lhs: Box<AExpr>, rhs: Box<AExpr> },
+    Binary {
+        op: BinOp,
+        op_span: Span,
+        lhs: Box<AExpr>,
+        rhs: Box<AExpr>,
+    },
     /// `base?[binding, body]`
-    Collection { base: Box<AExpr>, quant: Quant, binding: Option<Ident>, body: Box<AExpr> },
+    Collection {
+        base: Box<AExpr>,
+        quant: Quant,
+        binding: Option<Ident>,
+        body: Box<AExpr>,
+    },
     Array(Vec<AExpr>),
     /// `( inner )`, kept so that checks can tell written parentheses apart.
     Paren(Box<AExpr>),

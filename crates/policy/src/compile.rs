@@ -25,6 +25,8 @@ mod lower;
 mod node;
 mod render;
 mod render_fns;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -292,15 +294,37 @@ impl Pred {
         }
     }
 
-    /// Writes a two-valued SQL boolean expression (parenthesised) into `w`.
+    /// The predicate with the `before()` values of a post-update check substituted and folded (so
+    /// `is_true`/`is_false` can decide without SQL when the rule only compares pre-update values).
+    #[must_use]
+    pub fn with_before(&self, before: &Map<String, Value>) -> Pred {
+        let anonymous = Auth::anonymous();
+        let mut f = fold::Fold::new(&self.schema, &anonymous);
+        f.before = Some(before);
+        Pred {
+            node: f.fold(&self.node),
+            schema: self.schema.clone(),
+        }
+    }
+
+    /// Writes a two-valued SQL boolean expression (parenthesised) into `w`. With `env.before`, the
+    /// `before()` values are folded in first.
     pub fn render(&self, w: &mut SqlWriter, env: &RenderEnv<'_>) {
+        let folded;
+        let node = match env.before {
+            Some(before) => {
+                folded = self.with_before(before);
+                &folded.node
+            }
+            None => &self.node,
+        };
         let mut r = render::Render {
             schema: &self.schema,
             w,
             before: env.before,
             aliases: vec![env.alias.to_owned()],
         };
-        r.pred(&self.node);
+        r.pred(node);
     }
 
     /// Renders into a fresh writer (aliases `t1…` for subqueries): the SQL and its parameters.

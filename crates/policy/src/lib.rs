@@ -5,6 +5,7 @@ pub mod ast;
 pub mod check;
 pub mod compile;
 pub mod ddl;
+pub mod eval;
 pub mod diag;
 pub mod expr;
 pub mod ir;
@@ -34,11 +35,9 @@ pub fn load(src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let (ast, mut diags) = parser::parse(src);
     let (schema, more) = check::check(&ast, src);
     diags.extend(more);
+    diags.sort_by_key(|d| (d.span.start, d.span.end));
     match schema {
         Some(schema) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded { schema, warnings: diags }),
-        _ => {
-            diags.sort_by_key(|d| (d.span.start, d.span.end));
-            Err(diags)
-        }
+        _ => Err(diags),
     }
 }

@@ -330,6 +330,16 @@ impl Client {
         Ok(finish_rows(ctx, &shape, rows, false, &find)?.pop())
     }
 
+    /// The SQL and parameters a find would run (for `explain` tooling and the planning benchmark).
+    pub fn plan_find(&self, model: &str, args: &Value) -> Result<(String, Vec<policy::SqlValue>)> {
+        let ctx = self.ctx();
+        let mi = ctx.model_index(model)?;
+        let empty = Map::new();
+        let args = args.as_object().unwrap_or(&empty);
+        let (w, _, _) = find_sql(&ctx, mi, args, FindKind::Many)?;
+        Ok(w.finish())
+    }
+
     /// Convenience wrappers.
     pub async fn find_many(&self, model: &str, args: Value) -> Result<Value> {
         self.run(model, "findMany", &args).await

@@ -562,7 +562,7 @@ pub fn group_by_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>) -
                     w.push(", ");
                 }
                 first = false;
-                w.ident(&format!("c{f}")).push(if desc { " DESC" } else { " ASC" });
+                w.ident(&format!("c{f}")).push(if desc { " DESC NULLS LAST" } else { " ASC NULLS FIRST" });
             }
         }
     }
@@ -571,7 +571,7 @@ pub fn group_by_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>) -
             w.push(", ");
         }
         first = false;
-        w.ident(&format!("c{f}")).push(" ASC");
+        w.ident(&format!("c{f}")).push(" ASC NULLS FIRST");
     }
     if let Some(t) = args.get("take").and_then(Value::as_i64) {
         w.push(&format!(" LIMIT {}", t.max(0)));

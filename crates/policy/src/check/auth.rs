@@ -22,13 +22,20 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, merged: &[Merged<'_>]) {
         for other in rest {
             ctx.diags.error(
                 other.decl.name.span,
-                format!("more than one `@@auth` declaration (`{}` and `{}`)", first.decl.name.name, other.decl.name.name),
+                format!(
+                    "more than one `@@auth` declaration (`{}` and `{}`)",
+                    first.decl.name.name, other.decl.name.name
+                ),
                 "keep `@@auth` on exactly one model or type",
             );
         }
     }
     let chosen = marked.first().copied().or_else(|| {
-        let user = |k: ModelKind| merged.iter().find(|m| m.decl.kind == k && m.decl.name.name == "User");
+        let user = |k: ModelKind| {
+            merged
+                .iter()
+                .find(|m| m.decl.kind == k && m.decl.name.name == "User")
+        };
         user(ModelKind::Model).or_else(|| user(ModelKind::Type))
     });
     let Some(m) = chosen else { return };
@@ -57,7 +64,12 @@ fn shape_of(ctx: &Ctx<'_>, m: &Merged<'_>) -> Shape {
         } else {
             FieldType::Named(tname.clone())
         };
-        shape.fields.push(AuthField { name: f.name.name.clone(), ty, list: f.ty.list, optional: f.ty.optional });
+        shape.fields.push(AuthField {
+            name: f.name.name.clone(),
+            ty,
+            list: f.ty.list,
+            optional: f.ty.optional,
+        });
         if f.attrs.iter().any(|a| a.name == "id") {
             shape.ids.push(f.name.name.clone());
         }
@@ -68,7 +80,10 @@ fn shape_of(ctx: &Ctx<'_>, m: &Merged<'_>) -> Shape {
                 continue;
             }
             if let Some(AExprKind::Array(items)) = a.arg(0, "fields").map(|e| &e.unparen().kind) {
-                shape.ids = items.iter().filter_map(|i| i.as_ref_name().map(str::to_owned)).collect();
+                shape.ids = items
+                    .iter()
+                    .filter_map(|i| i.as_ref_name().map(str::to_owned))
+                    .collect();
             }
         }
     }

@@ -25,19 +25,38 @@ pub(crate) fn scalar_type(name: &str) -> Option<ScalarType> {
     })
 }
 
-const FIELD_ATTRS: [&str; 9] =
-    ["id", "default", "unique", "updatedAt", "relation", "map", "omit", "allow", "deny"];
+const FIELD_ATTRS: [&str; 9] = [
+    "id",
+    "default",
+    "unique",
+    "updatedAt",
+    "relation",
+    "map",
+    "omit",
+    "allow",
+    "deny",
+];
 const MODEL_ATTRS: [&str; 7] = ["id", "unique", "index", "map", "auth", "allow", "deny"];
 
 /// Warns about an attribute this implementation does not know (`@db.*` is accepted silently).
 pub(crate) fn warn_unknown_attr(ctx: &mut Ctx<'_>, a: &AttrApp) {
-    let known: &[&str] = if a.model_level { &MODEL_ATTRS } else { &FIELD_ATTRS };
+    let known: &[&str] = if a.model_level {
+        &MODEL_ATTRS
+    } else {
+        &FIELD_ATTRS
+    };
     if a.name.starts_with("db.") || known.contains(&a.name.as_str()) {
         return;
     }
     let at = if a.model_level { "@@" } else { "@" };
-    let hint = names::did_you_mean(&a.name, known.iter().copied(), || "it has no effect here; remove it if it is not needed".into());
-    ctx.diags.warning(a.name_span, format!("unknown attribute `{at}{}` is ignored", a.name), hint);
+    let hint = names::did_you_mean(&a.name, known.iter().copied(), || {
+        "it has no effect here; remove it if it is not needed".into()
+    });
+    ctx.diags.warning(
+        a.name_span,
+        format!("unknown attribute `{at}{}` is ignored", a.name),
+        hint,
+    );
 }
 
 /// Builds one IR model per concrete model (the first `ctx.concrete.len()` entries of `merged`).
@@ -62,13 +81,21 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
         if let Some(prev) = model.fields.iter().find(|f| f.name == fd.name.name) {
             ctx.diags.error(
                 fd.name.span,
-                format!("duplicate field `{}` in model `{}`", fd.name.name, model.name),
-                format!("`{}` is already declared at {}:{}; rename or remove one", fd.name.name, prev.span.line, prev.span.col),
+                format!(
+                    "duplicate field `{}` in model `{}`",
+                    fd.name.name, model.name
+                ),
+                format!(
+                    "`{}` is already declared at {}:{}; rename or remove one",
+                    fd.name.name, prev.span.line, prev.span.col
+                ),
             );
             continue;
         }
         let idx = model.fields.len();
-        let Some(kind) = field_kind(ctx, &fd.ty.name) else { continue };
+        let Some(kind) = field_kind(ctx, &fd.ty.name) else {
+            continue;
+        };
         let mut field = Field {
             name: fd.name.name.clone(),
             column: fd.name.name.clone(),
@@ -92,11 +119,19 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
                 "omit" => field.omit = true,
                 "map" => match a.arg(0, "name").and_then(AExpr::as_str) {
                     Some(col) => field.column = col.to_owned(),
-                    None => ctx.diags.error(a.span, "`@map` needs a column name", "write `@map(\"column_name\")`"),
+                    None => ctx.diags.error(
+                        a.span,
+                        "`@map` needs a column name",
+                        "write `@map(\"column_name\")`",
+                    ),
                 },
                 "default" => match a.arg(0, "value") {
                     Some(v) => field.default = default_value(ctx, &field, v),
-                    None => ctx.diags.error(a.span, "`@default` needs a value", "write e.g. `@default(now())`"),
+                    None => ctx.diags.error(
+                        a.span,
+                        "`@default` needs a value",
+                        "write e.g. `@default(now())`",
+                    ),
                 },
                 _ => warn_unknown_attr(ctx, a),
             }
@@ -104,22 +139,36 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
         model.fields.push(field);
     }
     if let [_, second, ..] = id_spans.as_slice() {
-        ctx.diags.error(*second, format!("model `{}` has more than one `@id` field", model.name), "for a composite id use `@@id([a, b])` on the model");
+        ctx.diags.error(
+            *second,
+            format!("model `{}` has more than one `@id` field", model.name),
+            "for a composite id use `@@id([a, b])` on the model",
+        );
     }
     for (a, _) in &m.attrs {
         match a.name.as_str() {
             "id" | "unique" | "index" => {
-                let Some(list) = field_list(ctx, &model, a) else { continue };
+                let Some(list) = field_list(ctx, &model, a) else {
+                    continue;
+                };
                 match a.name.as_str() {
                     "id" if model.id.is_empty() => model.id = list,
-                    "id" => ctx.diags.error(a.span, format!("model `{}` declares its id twice", model.name), "use either `@id` on a field or `@@id([…])`, not both"),
+                    "id" => ctx.diags.error(
+                        a.span,
+                        format!("model `{}` declares its id twice", model.name),
+                        "use either `@id` on a field or `@@id([…])`, not both",
+                    ),
                     "unique" => model.uniques.push(list),
                     _ => model.indexes.push(list),
                 }
             }
             "map" => match a.arg(0, "name").and_then(AExpr::as_str) {
                 Some(t) => model.table = t.to_owned(),
-                None => ctx.diags.error(a.span, "`@@map` needs a table name", "write `@@map(\"table_name\")`"),
+                None => ctx.diags.error(
+                    a.span,
+                    "`@@map` needs a table name",
+                    "write `@@map(\"table_name\")`",
+                ),
             },
             "auth" | "allow" | "deny" => {}
             _ => warn_unknown_attr(ctx, a),
@@ -144,8 +193,16 @@ fn field_kind(ctx: &mut Ctx<'_>, ty: &crate::ast::Ident) -> Option<FieldKind> {
         return Some(FieldKind::Enum(e));
     }
     if let Some(&target) = ctx.model_idx.get(&ty.name) {
-        let placeholder = RelationKind::Inverse { fields: Vec::new(), references: Vec::new() };
-        return Some(FieldKind::Relation(Relation { target, name: None, opposite: 0, kind: placeholder }));
+        let placeholder = RelationKind::Inverse {
+            fields: Vec::new(),
+            references: Vec::new(),
+        };
+        return Some(FieldKind::Relation(Relation {
+            target,
+            name: None,
+            opposite: 0,
+            kind: placeholder,
+        }));
     }
     match ctx.decls.get(&ty.name).map(|d| d.kind) {
         // A typed JSON field.
@@ -153,32 +210,48 @@ fn field_kind(ctx: &mut Ctx<'_>, ty: &crate::ast::Ident) -> Option<FieldKind> {
         Some(_) => {
             ctx.diags.error(
                 ty.span,
-                format!("`{}` is an abstract model and cannot be a field type", ty.name),
+                format!(
+                    "`{}` is an abstract model and cannot be a field type",
+                    ty.name
+                ),
                 "refer to a concrete model that extends it",
             );
             return None;
         }
         None => {}
     }
-    let builtins = ["String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"];
+    let builtins = [
+        "String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes",
+    ];
     let cands: Vec<&str> = builtins
         .into_iter()
         .chain(ctx.enum_idx.keys().map(String::as_str))
         .chain(ctx.decls.keys().map(String::as_str))
         .collect();
-    let hint = names::did_you_mean(&ty.name, cands, || "use a built-in type, an enum, a model or a type declared in this file".into());
-    ctx.diags.error(ty.span, format!("unknown type `{}`", ty.name), hint);
+    let hint = names::did_you_mean(&ty.name, cands, || {
+        "use a built-in type, an enum, a model or a type declared in this file".into()
+    });
+    ctx.diags
+        .error(ty.span, format!("unknown type `{}`", ty.name), hint);
     None
 }
 
 /// The fields named in `@@id([…])`, `@@unique([…])`, `@@index([…])` (also `fields: […]`).
 pub(crate) fn field_list(ctx: &mut Ctx<'_>, model: &Model, a: &AttrApp) -> Option<Vec<FieldIdx>> {
     let Some(arg) = a.arg(0, "fields") else {
-        ctx.diags.error(a.span, format!("`@@{}` needs a field list", a.name), format!("write `@@{}([field1, field2])`", a.name));
+        ctx.diags.error(
+            a.span,
+            format!("`@@{}` needs a field list", a.name),
+            format!("write `@@{}([field1, field2])`", a.name),
+        );
         return None;
     };
     let AExprKind::Array(items) = &arg.unparen().kind else {
-        ctx.diags.error(arg.span, "expected a field list", format!("write `@@{}([field1, field2])`", a.name));
+        ctx.diags.error(
+            arg.span,
+            "expected a field list",
+            format!("write `@@{}([field1, field2])`", a.name),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -187,30 +260,51 @@ pub(crate) fn field_list(ctx: &mut Ctx<'_>, model: &Model, a: &AttrApp) -> Optio
             AExprKind::Ref(n) => (n.as_str(), item.span),
             AExprKind::Call { name, .. } => (name.name.as_str(), name.span),
             _ => {
-                ctx.diags.error(item.span, "expected a field name", "list field names, e.g. `[tenantId, email]`");
+                ctx.diags.error(
+                    item.span,
+                    "expected a field name",
+                    "list field names, e.g. `[tenantId, email]`",
+                );
                 return None;
             }
         };
         out.push(scalar_field_ref(ctx, model, name, span)?);
     }
     if out.is_empty() {
-        ctx.diags.error(arg.span, "the field list is empty", "name at least one field");
+        ctx.diags.error(
+            arg.span,
+            "the field list is empty",
+            "name at least one field",
+        );
         return None;
     }
     Some(out)
 }
 
 /// Resolves a field name of `model` that must be a column (not a relation).
-pub(crate) fn scalar_field_ref(ctx: &mut Ctx<'_>, model: &Model, name: &str, span: Span) -> Option<FieldIdx> {
+pub(crate) fn scalar_field_ref(
+    ctx: &mut Ctx<'_>,
+    model: &Model,
+    name: &str,
+    span: Span,
+) -> Option<FieldIdx> {
     let Some(idx) = model.field_index(name) else {
         let hint = names::did_you_mean(name, model.fields.iter().map(|f| f.name.as_str()), || {
             format!("declare the field in model `{}`", model.name)
         });
-        ctx.diags.error(span, format!("unknown field `{name}` on model `{}`", model.name), hint);
+        ctx.diags.error(
+            span,
+            format!("unknown field `{name}` on model `{}`", model.name),
+            hint,
+        );
         return None;
     };
     if !model.fields.get(idx).is_some_and(Field::is_column) {
-        ctx.diags.error(span, format!("`{name}` is a relation field, not a column"), "list scalar (column) fields here, e.g. the foreign key field");
+        ctx.diags.error(
+            span,
+            format!("`{name}` is a relation field, not a column"),
+            "list scalar (column) fields here, e.g. the foreign key field",
+        );
         return None;
     }
     Some(idx)
@@ -218,7 +312,11 @@ pub(crate) fn scalar_field_ref(ctx: &mut Ctx<'_>, model: &Model, name: &str, spa
 
 fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Option<DefaultValue> {
     if matches!(field.kind, FieldKind::Relation(_)) {
-        ctx.diags.error(v.span, "relation fields cannot have a default", "put the default on the foreign key field");
+        ctx.diags.error(
+            v.span,
+            "relation fields cannot have a default",
+            "put the default on the foreign key field",
+        );
         return None;
     }
     let e = v.unparen();
@@ -229,17 +327,42 @@ fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Option<DefaultV
             "cuid" => Some(DefaultValue::Cuid),
             "now" => Some(DefaultValue::Now),
             "nanoid" | "ulid" | "dbgenerated" | "sequence" => {
-                ctx.diags.warning(name.span, format!("`{}()` defaults are not supported and are ignored", name.name), "use `uuid()`, `cuid()`, `autoincrement()` or `now()`");
+                ctx.diags.warning(
+                    name.span,
+                    format!(
+                        "`{}()` defaults are not supported and are ignored",
+                        name.name
+                    ),
+                    "use `uuid()`, `cuid()`, `autoincrement()` or `now()`",
+                );
+                None
+            }
+            "currentModel" | "currentOperation" => {
+                ctx.diags.error(
+                    name.span,
+                    format!("`{}()` is only allowed in access rules", name.name),
+                    "use a literal default instead",
+                );
                 None
             }
             "auth" if args.is_empty() => {
-                ctx.diags.error(e.span, "`@default(auth())` needs a field", "write e.g. `@default(auth().id)`");
+                ctx.diags.error(
+                    e.span,
+                    "`@default(auth())` needs a field",
+                    "write e.g. `@default(auth().id)`",
+                );
                 None
             }
             other => {
                 let cands = ["autoincrement", "uuid", "cuid", "now", "auth"];
-                let hint = names::did_you_mean(other, cands, || "use `uuid()`, `cuid()`, `autoincrement()`, `now()` or `auth().field`".into());
-                ctx.diags.error(name.span, format!("unknown function `{other}` in `@default`"), hint);
+                let hint = names::did_you_mean(other, cands, || {
+                    "use `uuid()`, `cuid()`, `autoincrement()`, `now()` or `auth().field`".into()
+                });
+                ctx.diags.error(
+                    name.span,
+                    format!("unknown function `{other}` in `@default`"),
+                    hint,
+                );
                 None
             }
         },
@@ -268,7 +391,10 @@ pub(crate) fn literal_fits(lit: &Literal, kind: &FieldKind) -> bool {
         }
         (Literal::Float(_), FieldKind::Scalar(s)) => matches!(s, S::Float | S::Decimal | S::Json),
         (Literal::String(_), FieldKind::Scalar(s)) => {
-            matches!(s, S::String | S::DateTime | S::Json | S::Decimal | S::BigInt | S::Bytes)
+            matches!(
+                s,
+                S::String | S::DateTime | S::Json | S::Decimal | S::BigInt | S::Bytes
+            )
         }
         (_, FieldKind::Relation(_)) => false,
     }

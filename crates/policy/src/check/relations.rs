@@ -1,9 +1,9 @@
 //! Relation pairing: matches the two sides of every relation by target model and relation name,
 //! decides which side owns the foreign key, and creates implicit many-to-many join tables.
 
+use super::Ctx;
 use super::decls::Merged;
 use super::fields::scalar_field_ref;
-use super::Ctx;
 use crate::ast::{AExpr, AExprKind, AttrApp, FieldDecl};
 use crate::diag::Span;
 use crate::ir::{FieldIdx, FieldKind, JoinTable, Model, ModelIdx, RefAction, RelationKind};
@@ -23,11 +23,17 @@ struct Side {
 }
 
 /// Fills in every relation field of `models`; returns the implicit join tables.
-pub(crate) fn resolve(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut [Model]) -> Vec<JoinTable> {
+pub(crate) fn resolve(
+    ctx: &mut Ctx<'_>,
+    merged: &[Merged<'_>],
+    models: &mut [Model],
+) -> Vec<JoinTable> {
     let mut sides = Vec::new();
     for (mi, model) in models.iter().enumerate() {
         for (fi, field) in model.fields.iter().enumerate() {
-            let FieldKind::Relation(rel) = &field.kind else { continue };
+            let FieldKind::Relation(rel) = &field.kind else {
+                continue;
+            };
             let decl = merged
                 .get(mi)
                 .and_then(|m| m.fields.iter().find(|(f, _)| f.name.name == field.name))
@@ -44,26 +50,38 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut [Mo
         let cands: Vec<usize> = sides
             .iter()
             .enumerate()
-            .filter(|(ti, t)| *ti != si && t.model == s.target && t.target == s.model && t.name == s.name)
+            .filter(|(ti, t)| {
+                *ti != si && t.model == s.target && t.target == s.model && t.name == s.name
+            })
             .map(|(ti, _)| ti)
             .collect();
         let (mname, tname) = (model_name(models, s.model), model_name(models, s.target));
-        let fname = models.get(s.model).and_then(|m| m.fields.get(s.field)).map_or("", |f| f.name.as_str());
+        let fname = models
+            .get(s.model)
+            .and_then(|m| m.fields.get(s.field))
+            .map_or("", |f| f.name.as_str());
         let t = match cands.as_slice() {
             [ti] => match sides.get(*ti) {
                 Some(t) => t,
                 None => continue,
             },
             [] => {
-                let named = s.name.as_ref().map_or(String::new(), |n| format!(" with `@relation(\"{n}\")`"));
+                let named = s
+                    .name
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(" with `@relation(\"{n}\")`"));
+                let low = lower_first(mname);
+                let example = if s.list {
+                    format!(
+                        "`{low} {mname} @relation(fields: [{low}Id], references: [id])` (plus the `{low}Id` field)"
+                    )
+                } else {
+                    format!("`{low}s {mname}[]`")
+                };
                 ctx.diags.error(
                     s.span,
                     format!("relation field `{mname}.{fname}` has no opposite field on model `{tname}`"),
-                    format!(
-                        "add the other side to model `{tname}`{named}, e.g. `{} {mname}[]` or `{} {mname}?`",
-                        lower_first(mname),
-                        lower_first(mname)
-                    ),
+                    format!("ZenStack needs both sides of a relation: add e.g. {example} to model `{tname}`{named}"),
                 );
                 continue;
             }
@@ -101,15 +119,22 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut [Mo
                     on_update: s.on_update,
                 }
             }
-            (None, Some((fields, references))) => {
-                RelationKind::Inverse { fields: fields.clone(), references: references.clone() }
-            }
+            (None, Some((fields, references))) => RelationKind::Inverse {
+                fields: fields.clone(),
+                references: references.clone(),
+            },
             (None, None) if s.list && t.list => {
-                let Some(kind) = many_to_many(ctx, models, s, t, &mut joins) else { continue };
+                let Some(kind) = many_to_many(ctx, models, s, t, &mut joins) else {
+                    continue;
+                };
                 kind
             }
             (None, None) => {
-                let (owner, owner_field) = if s.list { (tname, "the to-one side") } else { (mname, fname) };
+                let (owner, owner_field) = if s.list {
+                    (tname, "the to-one side")
+                } else {
+                    (mname, fname)
+                };
                 ctx.diags.error(
                     s.span,
                     format!("relation between `{mname}` and `{tname}` has no foreign key"),
@@ -125,7 +150,11 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut [Mo
         updates.push((s.model, s.field, s.name.clone(), t.field, kind));
     }
     for (mi, fi, name, opposite, kind) in updates {
-        if let Some(FieldKind::Relation(rel)) = models.get_mut(mi).and_then(|m| m.fields.get_mut(fi)).map(|f| &mut f.kind) {
+        if let Some(FieldKind::Relation(rel)) = models
+            .get_mut(mi)
+            .and_then(|m| m.fields.get_mut(fi))
+            .map(|f| &mut f.kind)
+        {
             rel.name = name;
             rel.opposite = opposite;
             rel.kind = kind;
@@ -140,25 +169,48 @@ fn model_name(models: &[Model], idx: ModelIdx) -> &str {
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+    c.next()
+        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
 }
 
-fn many_to_many(ctx: &mut Ctx<'_>, models: &[Model], s: &Side, t: &Side, joins: &mut Vec<JoinTable>) -> Option<RelationKind> {
+fn many_to_many(
+    ctx: &mut Ctx<'_>,
+    models: &[Model],
+    s: &Side,
+    t: &Side,
+    joins: &mut Vec<JoinTable>,
+) -> Option<RelationKind> {
     for m in [s.model, t.model] {
         if models.get(m).is_some_and(|m| m.id.len() != 1) {
             ctx.diags.error(
                 s.span,
-                format!("implicit many-to-many relations need a single-field id on `{}`", model_name(models, m)),
+                format!(
+                    "implicit many-to-many relations need a single-field id on `{}`",
+                    model_name(models, m)
+                ),
                 "give the model a single `@id` field, or model the join table explicitly",
             );
             return None;
         }
     }
     let (sn, tn) = (model_name(models, s.model), model_name(models, t.model));
-    let field_name = |x: &Side| models.get(x.model).and_then(|m| m.fields.get(x.field)).map_or("", |f| f.name.as_str());
+    let field_name = |x: &Side| {
+        models
+            .get(x.model)
+            .and_then(|m| m.fields.get(x.field))
+            .map_or("", |f| f.name.as_str())
+    };
     // Which side is "A": the model whose name sorts first; for a self-relation the field that does.
-    let s_is_a = if s.model == t.model { field_name(s) <= field_name(t) } else { sn <= tn };
-    let (a, b) = if s_is_a { (s.model, t.model) } else { (t.model, s.model) };
+    let s_is_a = if s.model == t.model {
+        field_name(s) <= field_name(t)
+    } else {
+        sn <= tn
+    };
+    let (a, b) = if s_is_a {
+        (s.model, t.model)
+    } else {
+        (t.model, s.model)
+    };
     let name = match &s.name {
         Some(n) => format!("_{n}"),
         None => format!("_{}To{}", model_name(models, a), model_name(models, b)),
@@ -171,7 +223,11 @@ fn many_to_many(ctx: &mut Ctx<'_>, models: &[Model], s: &Side, t: &Side, joins: 
         }
     };
     let (column, other_column) = if s_is_a { ("A", "B") } else { ("B", "A") };
-    Some(RelationKind::ManyToMany { join, column: column.into(), other_column: other_column.into() })
+    Some(RelationKind::ManyToMany {
+        join,
+        column: column.into(),
+        other_column: other_column.into(),
+    })
 }
 
 fn read_side(
@@ -194,11 +250,17 @@ fn read_side(
         on_update: RefAction::default(),
         span: decl.ty.name.span,
     };
-    let Some(a) = decl.attrs.iter().find(|a| a.name == "relation") else { return Some(side) };
+    let Some(a) = decl.attrs.iter().find(|a| a.name == "relation") else {
+        return Some(side);
+    };
     if let Some(n) = a.arg(0, "name") {
         match n.as_str() {
             Some(s) => side.name = Some(s.to_owned()),
-            None => ctx.diags.error(n.span, "relation name must be a string", "write `@relation(\"name\")`"),
+            None => ctx.diags.error(
+                n.span,
+                "relation name must be a string",
+                "write `@relation(\"name\")`",
+            ),
         }
     }
     let fields = a.named("fields");
@@ -209,17 +271,31 @@ fn read_side(
             let own = names_of(ctx, f)?;
             let refs = names_of(ctx, r)?;
             if own.len() != refs.len() {
-                ctx.diags.error(a.span, "`fields` and `references` have different lengths", "list one referenced field per foreign key field");
+                ctx.diags.error(
+                    a.span,
+                    "`fields` and `references` have different lengths",
+                    "list one referenced field per foreign key field",
+                );
                 return None;
             }
             let this = models.get(model)?;
             let other = models.get(target)?;
-            let own: Option<Vec<_>> = own.iter().map(|(n, sp)| scalar_field_ref(ctx, this, n, *sp)).collect();
-            let refs: Option<Vec<_>> = refs.iter().map(|(n, sp)| scalar_field_ref(ctx, other, n, *sp)).collect();
+            let own: Option<Vec<_>> = own
+                .iter()
+                .map(|(n, sp)| scalar_field_ref(ctx, this, n, *sp))
+                .collect();
+            let refs: Option<Vec<_>> = refs
+                .iter()
+                .map(|(n, sp)| scalar_field_ref(ctx, other, n, *sp))
+                .collect();
             side.fk = Some((own?, refs?));
         }
         _ => {
-            ctx.diags.error(a.span, "`@relation` needs both `fields` and `references`", "write `@relation(fields: [ownerId], references: [id])`");
+            ctx.diags.error(
+                a.span,
+                "`@relation` needs both `fields` and `references`",
+                "write `@relation(fields: [ownerId], references: [id])`",
+            );
             return None;
         }
     }
@@ -230,7 +306,8 @@ fn read_side(
 
 fn names_of(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<(String, Span)>> {
     let AExprKind::Array(items) = &e.unparen().kind else {
-        ctx.diags.error(e.span, "expected a field list", "write e.g. `[ownerId]`");
+        ctx.diags
+            .error(e.span, "expected a field list", "write e.g. `[ownerId]`");
         return None;
     };
     let mut out = Vec::new();
@@ -238,20 +315,24 @@ fn names_of(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<(String, Span)>> {
         match i.as_ref_name() {
             Some(n) => out.push((n.to_owned(), i.span)),
             None => {
-                ctx.diags.error(i.span, "expected a field name", "write e.g. `[ownerId]`");
+                ctx.diags
+                    .error(i.span, "expected a field name", "write e.g. `[ownerId]`");
                 return None;
             }
         }
     }
     if out.is_empty() {
-        ctx.diags.error(e.span, "the field list is empty", "name at least one field");
+        ctx.diags
+            .error(e.span, "the field list is empty", "name at least one field");
         return None;
     }
     Some(out)
 }
 
 fn ref_action(ctx: &mut Ctx<'_>, a: &AttrApp, key: &str) -> RefAction {
-    let Some(v) = a.named(key) else { return RefAction::default() };
+    let Some(v) = a.named(key) else {
+        return RefAction::default();
+    };
     match v.as_ref_name() {
         Some("Cascade") => RefAction::Cascade,
         Some("Restrict") => RefAction::Restrict,
@@ -259,7 +340,11 @@ fn ref_action(ctx: &mut Ctx<'_>, a: &AttrApp, key: &str) -> RefAction {
         Some("SetNull") => RefAction::SetNull,
         Some("SetDefault") => RefAction::SetDefault,
         _ => {
-            ctx.diags.error(v.span, format!("invalid `{key}` action"), "use one of `Cascade`, `Restrict`, `NoAction`, `SetNull`, `SetDefault`");
+            ctx.diags.error(
+                v.span,
+                format!("invalid `{key}` action"),
+                "use one of `Cascade`, `Restrict`, `NoAction`, `SetNull`, `SetDefault`",
+            );
             RefAction::default()
         }
     }

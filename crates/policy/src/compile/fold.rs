@@ -256,6 +256,10 @@ fn fold_in(l: Node, r: Node, hint: Option<Kind>) -> Node {
             let items: Vec<_> = items.iter().map(|i| value::read(i, hint)).collect();
             Node::boolean(value::in_list(a.as_ref(), &items))
         }
+        (_, Node::Const(Value::Array(_))) => Node::In {
+            lhs: Box::new(l),
+            rhs: Box::new(r),
+        },
         (_, Node::Const(_)) => node::NULL,
         (Node::Const(a), _) if value::read(a, hint).is_none() => node::NULL,
         _ => Node::In {

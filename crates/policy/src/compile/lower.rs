@@ -62,7 +62,11 @@ impl<'a> Compiler<'a> {
         }
         self.in_progress.pop();
         let n = Arc::new(combine(allows, denies, op == Operation::PostUpdate));
-        self.memo.insert((model, op), n.clone());
+        // Only a top-level result is memoised: one compiled inside a `check()` chain may have had a
+        // cycle cut short relative to that chain.
+        if self.in_progress.is_empty() {
+            self.memo.insert((model, op), n.clone());
+        }
         n
     }
 

@@ -145,10 +145,6 @@ impl Node {
         }
     }
 
-    pub(crate) fn is_const(&self) -> bool {
-        matches!(self, Node::Const(_))
-    }
-
     /// Whether the node is never NULL as a boolean.
     pub(crate) fn two_valued(&self) -> bool {
         match self {
@@ -230,6 +226,27 @@ pub(crate) fn truth(x: Node, t: Truth) -> Node {
     if let Some(v) = x.as_const_bool() {
         return Node::boolean(Some(t.apply(v)));
     }
+    // A NULL operand decides some tests: `x AND NULL` is never TRUE and is FALSE iff `x` is FALSE;
+    // `x OR NULL` is never FALSE and is TRUE iff `x` is TRUE.
+    match x {
+        Node::And(xs) if xs.contains(&NULL) => {
+            let rest: Vec<Node> = xs.into_iter().filter(|n| *n != NULL).collect();
+            return match t {
+                Truth::IsTrue => FALSE,
+                Truth::IsNotTrue => TRUE,
+                Truth::IsFalse | Truth::IsNotFalse => truth(and(rest), t),
+            };
+        }
+        Node::Or(xs) if xs.contains(&NULL) => {
+            let rest: Vec<Node> = xs.into_iter().filter(|n| *n != NULL).collect();
+            return match t {
+                Truth::IsFalse => FALSE,
+                Truth::IsNotFalse => TRUE,
+                Truth::IsTrue | Truth::IsNotTrue => truth(or(rest), t),
+            };
+        }
+        _ => {}
+    }
     if x.two_valued() {
         return match t {
             Truth::IsTrue | Truth::IsNotFalse => x,
@@ -242,6 +259,7 @@ pub(crate) fn truth(x: Node, t: Truth) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expr::CmpOp;
 
     fn col() -> Node {
         Node::Column(ColRef {
@@ -265,6 +283,23 @@ mod tests {
         assert_eq!(and(vec![NULL, col()]), Node::And(vec![col(), NULL]));
         assert_eq!(not(NULL), NULL);
         assert_eq!(not(TRUE), FALSE);
+    }
+
+    #[test]
+    fn truth_tests_drop_null_operands() {
+        let x = || Node::Compare {
+            op: CmpOp::Gt,
+            lhs: Box::new(col()),
+            rhs: Box::new(Node::Const(1.into())),
+        };
+        let and_null = || and(vec![x(), NULL]);
+        let or_null = || or(vec![x(), NULL]);
+        assert_eq!(truth(and_null(), Truth::IsTrue), FALSE);
+        assert_eq!(truth(and_null(), Truth::IsNotTrue), TRUE);
+        assert_eq!(truth(and_null(), Truth::IsFalse), Node::Truth(Box::new(x()), Truth::IsFalse));
+        assert_eq!(truth(or_null(), Truth::IsFalse), FALSE);
+        assert_eq!(truth(or_null(), Truth::IsNotFalse), TRUE);
+        assert_eq!(truth(or_null(), Truth::IsTrue), Node::Truth(Box::new(x()), Truth::IsTrue));
     }
 
     #[test]

@@ -197,7 +197,34 @@ impl Writer<'_, '_> {
         self.raw_json(&mut w, model, None);
         let (sql, params) = w.finish();
         let mut rows = self.tx.fetch_json(sql, params).await?;
+        if ctx.dialect == policy::Dialect::Postgres {
+            self.bump_identity(model, values).await?;
+        }
         Ok(rows.pop().map(|r| self.normalize_raw(model, r)))
+    }
+
+    /// After an explicit value went into a PostgreSQL identity column, moves its sequence past
+    /// the largest id, so later generated ids do not collide (SQLite does this by itself).
+    async fn bump_identity(&mut self, model: ModelIdx, values: &Row) -> Result<()> {
+        let m = self.ctx.model(model);
+        let [id] = m.id[..] else { return Ok(()) };
+        let f = &m.fields[id];
+        if f.default != Some(DefaultValue::AutoIncrement) || values.get(&f.name).is_none_or(Value::is_null) {
+            return Ok(());
+        }
+        let mut w = self.ctx.writer();
+        w.push("SELECT setval(pg_get_serial_sequence(")
+            .param(SqlValue::Text(format!("\"{}\"", m.table.replace('"', "\"\""))))
+            .push(", ")
+            .param(SqlValue::Text(f.column.clone()))
+            .push("), GREATEST((SELECT MAX(")
+            .ident(&f.column)
+            .push(") FROM ")
+            .ident(&m.table)
+            .push("), 1))");
+        let (sql, params) = w.finish();
+        self.tx.fetch_i64(sql, params).await?;
+        Ok(())
     }
 
     /// Top-level `createMany`: every row checked; one rejection rejects all.

@@ -26,14 +26,30 @@ const FUNCTIONS: [&str; 14] = [
 ];
 
 fn boolean(expr: Expr) -> Option<Opd> {
-    Some(Opd::Val(Val { expr, ty: Ty::Scalar(ScalarType::Boolean), list: false }))
+    Some(Opd::Val(Val {
+        expr,
+        ty: Ty::Scalar(ScalarType::Boolean),
+        list: false,
+    }))
 }
 
 impl Resolver<'_, '_, '_> {
     fn arity(&mut self, name: &Ident, args: &[Arg], min: usize, max: usize) -> bool {
         if args.len() < min || args.len() > max {
-            let n = if min == max { format!("{min}") } else { format!("{min} to {max}") };
-            self.err(name.span, format!("`{}()` takes {n} argument(s), found {}", name.name, args.len()), format!("check the arguments of `{}`", name.name));
+            let n = if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            self.err(
+                name.span,
+                format!(
+                    "`{}()` takes {n} argument(s), found {}",
+                    name.name,
+                    args.len()
+                ),
+                format!("check the arguments of `{}`", name.name),
+            );
             return false;
         }
         true
@@ -43,7 +59,11 @@ impl Resolver<'_, '_, '_> {
         match self.resolve(a)? {
             Opd::Val(v) => Some(v),
             _ => {
-                self.err(a.span, "expected a value here", "pass a field, a literal or an `auth()` field");
+                self.err(
+                    a.span,
+                    "expected a value here",
+                    "pass a field, a literal or an `auth()` field",
+                );
                 None
             }
         }
@@ -53,7 +73,11 @@ impl Resolver<'_, '_, '_> {
         match &a.unparen().kind {
             AExprKind::Bool(b) => Some(*b),
             _ => {
-                self.err(a.span, "expected `true` or `false`", "pass a boolean literal");
+                self.err(
+                    a.span,
+                    "expected `true` or `false`",
+                    "pass a boolean literal",
+                );
                 None
             }
         }
@@ -68,19 +92,37 @@ impl Resolver<'_, '_, '_> {
                     return None;
                 }
                 let Some(auth) = &self.ctx.auth else {
-                    self.err(span, "`auth()` is used but there is no auth model", "mark a model or type with `@@auth`, or declare a model named `User`");
+                    self.err(
+                        span,
+                        "`auth()` is used but there is no auth model",
+                        "mark a model or type with `@@auth`, or declare a model named `User`",
+                    );
                     return None;
                 };
-                Some(Opd::Auth { base: None, path: Vec::new(), shape: auth.name.clone(), list: false, binding: None })
+                Some(Opd::Auth {
+                    base: None,
+                    path: Vec::new(),
+                    shape: auth.name.clone(),
+                    list: false,
+                    binding: None,
+                })
             }
             "now" => {
                 self.arity(name, args, 0, 0).then_some(())?;
-                Some(Opd::Val(Val { expr: Expr::Now, ty: Ty::Scalar(ScalarType::DateTime), list: false }))
+                Some(Opd::Val(Val {
+                    expr: Expr::Now,
+                    ty: Ty::Scalar(ScalarType::DateTime),
+                    list: false,
+                }))
             }
             "before" => {
                 self.arity(name, args, 0, 0).then_some(())?;
                 if self.mode != Mode::PostUpdate {
-                    self.err(span, "`before()` is only allowed in `post-update` rules", "use it in `@@allow('post-update', …)` / `@@deny('post-update', …)`");
+                    self.err(
+                        span,
+                        "`before()` is only allowed in `post-update` rules",
+                        "use it in `@@allow('post-update', …)` / `@@deny('post-update', …)`",
+                    );
                     return None;
                 }
                 Some(Opd::Before)
@@ -89,7 +131,12 @@ impl Resolver<'_, '_, '_> {
                 self.arity(name, args, 0, 0).then_some(())?;
                 match self.mode {
                     Mode::Future => Some(Opd::Future),
-                    Mode::FutureAsThis => Some(Opd::Row { scope: 0, hops: Vec::new(), model: self.model, binding: None }),
+                    Mode::FutureAsThis => Some(Opd::Row {
+                        scope: 0,
+                        hops: Vec::new(),
+                        model: self.model,
+                        binding: None,
+                    }),
                     _ => {
                         self.err(span, "`future()` is only allowed in model-level `update` rules", "use it in `@@allow('update', …)`, or write a `post-update` rule with `before()`");
                         None
@@ -112,12 +159,23 @@ impl Resolver<'_, '_, '_> {
                 };
                 let (target, value) = (target?, value?);
                 for (x, e) in [(&target, t), (&value, v)] {
-                    if x.list || !matches!(x.ty, Ty::Scalar(ScalarType::String) | Ty::Any | Ty::Null) {
-                        self.err(e.span, format!("`{}()` needs strings", name.name), "pass a String field or a string value");
+                    if x.list
+                        || !matches!(x.ty, Ty::Scalar(ScalarType::String) | Ty::Any | Ty::Null)
+                    {
+                        self.err(
+                            e.span,
+                            format!("`{}()` needs strings", name.name),
+                            "pass a String field or a string value",
+                        );
                         return None;
                     }
                 }
-                boolean(Expr::StringFn { func, target: Box::new(target.expr), value: Box::new(value.expr), case_insensitive: ci })
+                boolean(Expr::StringFn {
+                    func,
+                    target: Box::new(target.expr),
+                    value: Box::new(value.expr),
+                    case_insensitive: ci,
+                })
             }
             "has" | "hasSome" | "hasEvery" => {
                 self.arity(name, args, 2, 2).then_some(())?;
@@ -131,27 +189,51 @@ impl Resolver<'_, '_, '_> {
                 let value = self.value_arg(v);
                 let (list, value) = (list?, value?);
                 if !list.list {
-                    self.err(l.span, format!("`{}()` needs a list field as its first argument", name.name), "pass a scalar list field, e.g. `tags`");
+                    self.err(
+                        l.span,
+                        format!("`{}()` needs a list field as its first argument", name.name),
+                        "pass a scalar list field, e.g. `tags`",
+                    );
                     return None;
                 }
                 let want_list = func != ListFn::Has;
                 if value.list != want_list && value.ty != Ty::Null {
-                    let hint = if want_list { "pass a list, e.g. `['a', 'b']`" } else { "pass a single value" };
-                    self.err(v.span, format!("wrong second argument for `{}()`", name.name), hint);
+                    let hint = if want_list {
+                        "pass a list, e.g. `['a', 'b']`"
+                    } else {
+                        "pass a single value"
+                    };
+                    self.err(
+                        v.span,
+                        format!("wrong second argument for `{}()`", name.name),
+                        hint,
+                    );
                     return None;
                 }
                 if !super::ops::compatible(self.ctx, &list.ty, &value.ty) {
-                    self.err(v.span, "type mismatch between the list and the value", "use values of the list's element type");
+                    self.err(
+                        v.span,
+                        "type mismatch between the list and the value",
+                        "use values of the list's element type",
+                    );
                     return None;
                 }
-                boolean(Expr::ListFn { func, list: Box::new(list.expr), value: Box::new(value.expr) })
+                boolean(Expr::ListFn {
+                    func,
+                    list: Box::new(list.expr),
+                    value: Box::new(value.expr),
+                })
             }
             "isEmpty" => {
                 self.arity(name, args, 1, 1).then_some(())?;
                 let l = values.first()?;
                 let list = self.value_arg(l)?;
                 if !list.list {
-                    self.err(l.span, "`isEmpty()` needs a list field", "pass a scalar list field, e.g. `tags`");
+                    self.err(
+                        l.span,
+                        "`isEmpty()` needs a list field",
+                        "pass a scalar list field, e.g. `tags`",
+                    );
                     return None;
                 }
                 boolean(Expr::IsEmpty(Box::new(list.expr)))
@@ -163,11 +245,21 @@ impl Resolver<'_, '_, '_> {
                     None => Casing::Original,
                     Some(c) => self.casing(c)?,
                 };
-                let expr = if name.name == "currentModel" { Expr::CurrentModel(casing) } else { Expr::CurrentOperation(casing) };
-                Some(Opd::Val(Val { expr, ty: Ty::Scalar(ScalarType::String), list: false }))
+                let expr = if name.name == "currentModel" {
+                    Expr::CurrentModel(casing)
+                } else {
+                    Expr::CurrentOperation(casing)
+                };
+                Some(Opd::Val(Val {
+                    expr,
+                    ty: Ty::Scalar(ScalarType::String),
+                    list: false,
+                }))
             }
             other => {
-                let hint = names::did_you_mean(other, FUNCTIONS, || format!("available functions: {}", FUNCTIONS.join(", ")));
+                let hint = names::did_you_mean(other, FUNCTIONS, || {
+                    format!("available functions: {}", FUNCTIONS.join(", "))
+                });
                 self.err(name.span, format!("unknown function `{other}`"), hint);
                 None
             }
@@ -182,7 +274,11 @@ impl Resolver<'_, '_, '_> {
             Some("capitalize") => Casing::Capitalize,
             Some("uncapitalize") => Casing::Uncapitalize,
             _ => {
-                self.err(c.span, "invalid casing", "use 'original', 'upper', 'lower', 'capitalize' or 'uncapitalize'");
+                self.err(
+                    c.span,
+                    "invalid casing",
+                    "use 'original', 'upper', 'lower', 'capitalize' or 'uncapitalize'",
+                );
                 return None;
             }
         };
@@ -191,7 +287,11 @@ impl Resolver<'_, '_, '_> {
 
     fn check_call(&mut self, name: &Ident, values: &[&AExpr]) -> Option<Opd> {
         if values.is_empty() || values.len() > 2 {
-            self.err(name.span, "`check()` takes a relation and an optional operation", "write `check(owner)` or `check(owner, 'read')`");
+            self.err(
+                name.span,
+                "`check()` takes a relation and an optional operation",
+                "write `check(owner)` or `check(owner, 'read')`",
+            );
             return None;
         }
         let rel = values.first()?;
@@ -204,15 +304,28 @@ impl Resolver<'_, '_, '_> {
                 Some("post-update") => Operation::PostUpdate,
                 Some("delete") => Operation::Delete,
                 _ => {
-                    self.err(o.span, "invalid operation for `check()`", "use 'create', 'read', 'update' or 'delete'");
+                    self.err(
+                        o.span,
+                        "invalid operation for `check()`",
+                        "use 'create', 'read', 'update' or 'delete'",
+                    );
                     return None;
                 }
             }),
         };
         match self.resolve(rel)? {
-            Opd::Row { scope, hops, binding: None, .. } if !hops.is_empty() => boolean(Expr::Check { scope, hops, op }),
+            Opd::Row {
+                scope,
+                hops,
+                binding: None,
+                ..
+            } if !hops.is_empty() => boolean(Expr::Check { scope, hops, op }),
             _ => {
-                self.err(rel.span, "`check()` needs a to-one relation", "pass a to-one relation field, e.g. `check(owner)`");
+                self.err(
+                    rel.span,
+                    "`check()` needs a to-one relation",
+                    "pass a to-one relation field, e.g. `check(owner)`",
+                );
                 None
             }
         }
@@ -230,39 +343,73 @@ pub(crate) fn auth_default_path(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<Stri
     members.reverse();
     let is_auth = matches!(&cur.kind, AExprKind::Call { name, args } if name.name == "auth" && args.is_empty());
     if !is_auth {
-        ctx.diags.error(e.span, "unsupported default value", "only `auth().field` member access is allowed in `@default`");
+        ctx.diags.error(
+            e.span,
+            "unsupported default value",
+            "only `auth().field` member access is allowed in `@default`",
+        );
         return None;
     }
     let Some(auth) = &ctx.auth else {
-        ctx.diags.error(cur.span, "`auth()` is used but there is no auth model", "mark a model or type with `@@auth`, or declare a model named `User`");
+        ctx.diags.error(
+            cur.span,
+            "`auth()` is used but there is no auth model",
+            "mark a model or type with `@@auth`, or declare a model named `User`",
+        );
         return None;
     };
     let mut shape = auth.name.clone();
     let mut path = Vec::new();
     for (i, m) in members.iter().enumerate() {
-        let field = ctx.shapes.get(&shape).and_then(|s| s.fields.iter().find(|f| f.name == m.name)).cloned();
+        let field = ctx
+            .shapes
+            .get(&shape)
+            .and_then(|s| s.fields.iter().find(|f| f.name == m.name))
+            .cloned();
         let Some(field) = field else {
-            let cands: Vec<String> = ctx.shapes.get(&shape).map(|s| s.fields.iter().map(|f| f.name.clone()).collect()).unwrap_or_default();
-            let hint = names::did_you_mean(&m.name, cands.iter().map(String::as_str), || format!("add a field `{}` to `{shape}`", m.name));
-            ctx.diags.error(m.span, format!("unknown field `{}` on auth type `{shape}`", m.name), hint);
+            let cands: Vec<String> = ctx
+                .shapes
+                .get(&shape)
+                .map(|s| s.fields.iter().map(|f| f.name.clone()).collect())
+                .unwrap_or_default();
+            let hint = names::did_you_mean(&m.name, cands.iter().map(String::as_str), || {
+                format!("add a field `{}` to `{shape}`", m.name)
+            });
+            ctx.diags.error(
+                m.span,
+                format!("unknown field `{}` on auth type `{shape}`", m.name),
+                hint,
+            );
             return None;
         };
         path.push(m.name.clone());
         match field.ty {
             FieldType::Named(n) if i + 1 < members.len() && !field.list => shape = n,
             FieldType::Named(_) if i + 1 == members.len() || field.list => {
-                ctx.diags.error(m.span, format!("`{}` is not a scalar field", m.name), "use a scalar field of the auth type, e.g. `auth().id`");
+                ctx.diags.error(
+                    m.span,
+                    format!("`{}` is not a scalar field", m.name),
+                    "use a scalar field of the auth type, e.g. `auth().id`",
+                );
                 return None;
             }
             _ if i + 1 < members.len() => {
-                ctx.diags.error(m.span, format!("member access on scalar field `{}`", m.name), "remove the trailing member access");
+                ctx.diags.error(
+                    m.span,
+                    format!("member access on scalar field `{}`", m.name),
+                    "remove the trailing member access",
+                );
                 return None;
             }
             _ => {}
         }
     }
     if path.is_empty() {
-        ctx.diags.error(e.span, "`@default(auth())` needs a field", "write e.g. `@default(auth().id)`");
+        ctx.diags.error(
+            e.span,
+            "`@default(auth())` needs a field",
+            "write e.g. `@default(auth().id)`",
+        );
         return None;
     }
     Some(path)

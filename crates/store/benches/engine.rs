@@ -1,0 +1,254 @@
+//! Engine vs hand-written SQL: `findMany take 50` over 100 tenants × 1,000 leads, as an agent and
+//! as an admin, on SQLite and PostgreSQL in the same run; plus the planning cost per query.
+//!
+//! Run: `cargo bench -p store --bench engine` (PostgreSQL from `MANZIL_TEST_DATABASE_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/test`; set `MANZIL_BENCH_SKIP_PG=1` to skip it).
+//!
+//! Baselines, both written by hand with the same meaning as the engine's query:
+//! * "hand SQL (JSON)": the same rows as JSON text built by the database, parsed with serde_json;
+//! * "hand SQL (columns)": plain columns decoded by sqlx into a struct, then turned into JSON
+//!   values — what a hand-written service would do.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, Row};
+use store::{Auth, Db, DbOptions};
+
+const TENANTS: usize = 100;
+const LEADS_PER_TENANT: usize = 1000;
+const AGENTS_PER_TENANT: usize = 10;
+
+const SCHEMA: &str = r#"
+enum Role { ADMIN MANAGER AGENT }
+abstract model TenantOwned {
+  tenantId String @default(auth().tenantId)
+  @@deny('all', tenantId != auth().tenantId)
+}
+model User extends TenantOwned {
+  id String @id
+  email String @unique
+  role Role @default(AGENT)
+  leads Lead[]
+  @@allow('read', true)
+}
+model Lead extends TenantOwned {
+  id Int @id @default(autoincrement())
+  name String
+  phone String?
+  email String?
+  status String @default("NEW")
+  assignee User? @relation(fields: [assigneeId], references: [id])
+  assigneeId String?
+  createdAt DateTime @default(now())
+  @@index([tenantId, assigneeId])
+  @@allow('all', auth().role == ADMIN)
+  @@allow('read,update', assigneeId == auth().id)
+}
+"#;
+
+struct Measure {
+    label: String,
+    per_query: Duration,
+}
+
+async fn time_it<F, Fut>(label: &str, iterations: u32, mut f: F) -> Measure
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    for _ in 0..iterations / 10 {
+        std::hint::black_box(f().await);
+    }
+    let mut samples = Vec::with_capacity(5);
+    for _ in 0..5 {
+        let start = Instant::now();
+        for _ in 0..iterations / 5 {
+            std::hint::black_box(f().await);
+        }
+        samples.push(start.elapsed() / (iterations / 5));
+    }
+    samples.sort();
+    Measure { label: label.to_owned(), per_query: samples[2] }
+}
+
+#[derive(sqlx::FromRow)]
+struct LeadRow {
+    #[sqlx(rename = "tenantId")]
+    tenant_id: String,
+    id: i64,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    status: String,
+    #[sqlx(rename = "assigneeId")]
+    assignee_id: Option<String>,
+    #[sqlx(rename = "createdAt")]
+    created_at: String,
+}
+
+fn lead_json(r: LeadRow) -> Value {
+    json!({
+        "tenantId": r.tenant_id, "id": r.id, "name": r.name, "phone": r.phone, "email": r.email,
+        "status": r.status, "assigneeId": r.assignee_id, "createdAt": r.created_at,
+    })
+}
+
+async fn seed(db: &Db) {
+    db.create_tables().await.expect("create tables");
+    let system = db.as_system("benchmark seed");
+    let mut stmts = Vec::new();
+    for t in 0..TENANTS {
+        let mut users = Vec::new();
+        users.push(format!("('t{t}', 'admin{t}', 'admin{t}@x', 'ADMIN')"));
+        for a in 0..AGENTS_PER_TENANT {
+            users.push(format!("('t{t}', 'agent{t}_{a}', 'agent{t}_{a}@x', 'AGENT')"));
+        }
+        stmts.push(format!("INSERT INTO \"User\" (\"tenantId\", \"id\", \"email\", \"role\") VALUES {}", users.join(", ")));
+        let mut leads = Vec::new();
+        for l in 0..LEADS_PER_TENANT {
+            leads.push(format!(
+                "('t{t}', 'Lead {t}-{l}', '+97150{l:07}', 'lead{l}@t{t}.example', 'NEW', 'agent{t}_{}', '2026-01-01T00:00:00.000Z')",
+                l % AGENTS_PER_TENANT
+            ));
+        }
+        stmts.push(format!(
+            "INSERT INTO \"Lead\" (\"tenantId\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", \"createdAt\") VALUES {}",
+            leads.join(", ")
+        ));
+    }
+    db.execute_script(&stmts).await.expect("seed");
+    let n = system.count("Lead", json!({})).await.expect("count");
+    assert_eq!(n, json!(TENANTS * LEADS_PER_TENANT));
+}
+
+async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
+    let db = Db::connect(url, policy::load(SCHEMA).expect("schema").schema, DbOptions { max_connections: 4, rls: false })
+        .await
+        .expect("connect");
+    seed(&db).await;
+    let raw_sqlite = if url.starts_with("sqlite") { Some(sqlx::SqlitePool::connect(url).await.expect("sqlite")) } else { None };
+    let raw_pg = if url.starts_with("postgres") {
+        Some(sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(url).await.expect("pg"))
+    } else {
+        None
+    };
+    let args = json!({ "take": 50, "orderBy": { "id": "asc" } });
+    let mut out = Vec::new();
+    for (role, auth, filter) in [
+        ("agent", json!({"id": "agent42_3", "tenantId": "t42", "role": "AGENT"}), "\"tenantId\" = $1 AND \"assigneeId\" = $2"),
+        ("admin", json!({"id": "admin42", "tenantId": "t42", "role": "ADMIN"}), "\"tenantId\" = $1"),
+    ] {
+        let client = db.for_auth(Auth(Some(auth)));
+        let expected = client.find_many("Lead", args.clone()).await.expect("engine");
+        assert_eq!(expected.as_array().map(Vec::len), Some(50));
+        out.push(
+            time_it(&format!("{name} {role}: engine findMany"), iterations, || async {
+                client.find_many("Lead", args.clone()).await.map(|v| v.as_array().map_or(0, Vec::len)).unwrap_or(0)
+            })
+            .await,
+        );
+        let cols = "\"tenantId\", \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", \"createdAt\"";
+        let binds: Vec<&str> = if role == "agent" { vec!["t42", "agent42_3"] } else { vec!["t42"] };
+        if let Some(pool) = &raw_sqlite {
+            let sql = format!("SELECT {cols} FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50", filter.replace("$1", "?").replace("$2", "?"));
+            let json_sql = format!(
+                "SELECT json_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\") FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50",
+                filter.replace("$1", "?").replace("$2", "?")
+            );
+            out.push(
+                time_it(&format!("{name} {role}: hand SQL (JSON)"), iterations, || async {
+                    let mut q = sqlx::query(AssertSqlSafe(json_sql.clone()));
+                    for b in &binds {
+                        q = q.bind(*b);
+                    }
+                    let rows = q.fetch_all(pool).await.expect("query");
+                    rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+                })
+                .await,
+            );
+            out.push(
+                time_it(&format!("{name} {role}: hand SQL (columns)"), iterations, || async {
+                    let mut q = sqlx::query_as::<_, LeadRow>(AssertSqlSafe(sql.clone()));
+                    for b in &binds {
+                        q = q.bind(*b);
+                    }
+                    let rows = q.fetch_all(pool).await.expect("query");
+                    rows.into_iter().map(lead_json).count()
+                })
+                .await,
+            );
+        }
+        if let Some(pool) = &raw_pg {
+            let sql = format!(
+                "SELECT \"tenantId\", \"id\"::int8 AS \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS \"createdAt\" FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
+            );
+            let json_sql = format!(
+                "SELECT json_build_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\")::text FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
+            );
+            out.push(
+                time_it(&format!("{name} {role}: hand SQL (JSON)"), iterations, || async {
+                    let mut q = sqlx::query(AssertSqlSafe(json_sql.clone()));
+                    for b in &binds {
+                        q = q.bind(*b);
+                    }
+                    let rows = q.fetch_all(pool).await.expect("query");
+                    rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+                })
+                .await,
+            );
+            out.push(
+                time_it(&format!("{name} {role}: hand SQL (columns)"), iterations, || async {
+                    let mut q = sqlx::query_as::<_, LeadRow>(AssertSqlSafe(sql.clone()));
+                    for b in &binds {
+                        q = q.bind(*b);
+                    }
+                    let rows = q.fetch_all(pool).await.expect("query");
+                    rows.into_iter().map(lead_json).count()
+                })
+                .await,
+            );
+        }
+        // Planning only: fold the rules and write the SQL, no database.
+        let start = Instant::now();
+        let n = 20_000;
+        for _ in 0..n {
+            std::hint::black_box(client.plan_find("Lead", &args).map(|(s, _)| s.len()).unwrap_or(0));
+        }
+        out.push(Measure { label: format!("{name} {role}: planning only"), per_query: start.elapsed() / n });
+    }
+    db.close().await;
+    out
+}
+
+fn main() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sqlite_url = format!("sqlite:{}", dir.path().join("bench.db").display());
+        let mut results = bench_dialect("sqlite", &sqlite_url, 2000).await;
+        if std::env::var("MANZIL_BENCH_SKIP_PG").is_err() {
+            let base = std::env::var("MANZIL_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+            let schema = format!("bench_{}", std::process::id());
+            let admin = sqlx::PgPool::connect(&base).await.expect("postgres");
+            sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&admin).await.expect("schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+            results.extend(bench_dialect("postgres", &url, 2000).await);
+            sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&admin).await.expect("drop");
+        }
+        println!("| measurement | µs per query | vs hand SQL (JSON) | vs hand SQL (columns) |");
+        println!("|---|---:|---:|---:|");
+        for chunk in results.chunks(4) {
+            let base_json = chunk.iter().find(|m| m.label.ends_with("(JSON)")).map(|m| m.per_query);
+            let base_cols = chunk.iter().find(|m| m.label.ends_with("(columns)")).map(|m| m.per_query);
+            for m in chunk {
+                let ratio = |b: Option<Duration>| match b {
+                    Some(b) if !m.label.ends_with("planning only") => format!("{:.2}×", m.per_query.as_secs_f64() / b.as_secs_f64()),
+                    _ => "—".to_owned(),
+                };
+                println!("| {} | {:.1} | {} | {} |", m.label, m.per_query.as_secs_f64() * 1e6, ratio(base_json), ratio(base_cols));
+            }
+        }
+    });
+}

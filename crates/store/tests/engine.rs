@@ -1,0 +1,133 @@
+//! Engine behaviour beyond the conformance cases: naming the rule that denied, the system bypass,
+//! hidden-versus-missing records, and the transaction-local auth setting on PostgreSQL.
+
+mod common;
+
+use common::Fresh;
+use serde_json::json;
+use store::{Auth, StoreError};
+
+const SCHEMA: &str = r#"
+enum Role { ADMIN AGENT }
+abstract model TenantOwned {
+  tenantId String @default(auth().tenantId)
+  @@deny('all', tenantId != auth().tenantId)
+}
+model User extends TenantOwned {
+  id String @id
+  role Role @default(AGENT)
+  leads Lead[]
+  @@allow('read', true)
+  @@allow('all', auth().role == ADMIN)
+}
+model Lead extends TenantOwned {
+  id Int @id @default(autoincrement())
+  name String
+  assignee User? @relation(fields: [assigneeId], references: [id])
+  assigneeId String?
+  @@allow('all', auth().role == ADMIN)
+  @@allow('read,update', assigneeId == auth().id)
+  @@deny('update', name == 'locked')
+}
+"#;
+
+fn agent(tenant: &str, id: &str) -> Auth {
+    Auth(Some(json!({ "id": id, "tenantId": tenant, "role": "AGENT" })))
+}
+
+fn admin(tenant: &str) -> Auth {
+    Auth(Some(json!({ "id": format!("admin-{tenant}"), "tenantId": tenant, "role": "ADMIN" })))
+}
+
+async fn seed(f: &Fresh) {
+    let sys = f.db.as_system("test seed");
+    for (t, u, r) in [("t1", "a1", "AGENT"), ("t1", "a2", "AGENT"), ("t2", "b1", "AGENT")] {
+        sys.create("User", json!({ "data": { "id": u, "tenantId": t, "role": r } })).await.expect("user");
+    }
+    for (id, t, a, n) in [(1, "t1", "a1", "mine"), (2, "t1", "a2", "theirs"), (3, "t2", "b1", "other tenant"), (4, "t1", "a1", "locked")] {
+        sys.create("Lead", json!({ "data": { "id": id, "tenantId": t, "assigneeId": a, "name": n } }))
+            .await
+            .expect("lead");
+    }
+}
+
+async fn explain_names_the_deny_rule(f: &Fresh) {
+    let client = f.db.for_auth(agent("t1", "a1")).explain(true);
+    let err = client
+        .update("Lead", json!({ "where": { "id": 4 }, "data": { "name": "x" } }))
+        .await
+        .expect_err("locked lead may not be updated");
+    // The pre-image filter hides the row: not-found, never a hint that it exists.
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+
+    let err = client
+        .create("Lead", json!({ "data": { "name": "new", "tenantId": "t2" } }))
+        .await
+        .expect_err("agents cannot create in another tenant");
+    match err {
+        StoreError::RejectedByPolicy { denied_by: Some(d), .. } => {
+            assert_eq!(d.kind, "deny");
+            assert_eq!(d.model, "Lead");
+            assert!(d.source.contains("tenantId != auth().tenantId"), "{d:?}");
+            assert_eq!(d.line, 5, "the deny rule is on line 5 of the schema");
+        }
+        other => panic!("expected a named rejection, got {other:?}"),
+    }
+    // Without explain, the rule is not named (no extra queries).
+    let err = f
+        .db
+        .for_auth(agent("t1", "a1"))
+        .create("Lead", json!({ "data": { "name": "new" } }))
+        .await
+        .expect_err("agents cannot create");
+    match err {
+        StoreError::RejectedByPolicy { denied_by, reason, .. } => {
+            assert_eq!(reason.as_str(), "no-access");
+            assert!(denied_by.is_none());
+        }
+        other => panic!("expected rejected-by-policy, got {other:?}"),
+    }
+}
+
+async fn hidden_looks_like_missing(f: &Fresh) {
+    let client = f.db.for_auth(agent("t1", "a1"));
+    let hidden = client.update("Lead", json!({ "where": { "id": 3 }, "data": { "name": "x" } })).await.expect_err("hidden");
+    let missing = client.update("Lead", json!({ "where": { "id": 999 }, "data": { "name": "x" } })).await.expect_err("missing");
+    assert_eq!(hidden.to_string(), missing.to_string());
+    assert_eq!(hidden.kind(), "not-found");
+    let hidden = client.find_unique("Lead", json!({ "where": { "id": 3 } })).await.expect("find");
+    assert_eq!(hidden, json!(null));
+    // The other tenant's row is untouched.
+    let sys = f.db.as_system("test check");
+    let row = sys.find_unique("Lead", json!({ "where": { "id": 3 } })).await.expect("find");
+    assert_eq!(row["name"], "other tenant");
+}
+
+async fn admin_folds_to_tenant_only(f: &Fresh) {
+    let client = f.db.for_auth(admin("t1"));
+    let (sql, params) = client.plan_find("Lead", &json!({})).expect("plan");
+    assert!(!sql.contains("assigneeId\" ="), "admin's rule folds away the assignee check: {sql}");
+    assert_eq!(params.len(), 1, "only the tenant is bound: {sql}");
+    let rows = client.find_many("Lead", json!({ "orderBy": { "id": "asc" } })).await.expect("rows");
+    let ids: Vec<i64> = rows.as_array().into_iter().flatten().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!(ids, vec![1, 2, 4]);
+}
+
+#[tokio::test]
+async fn sqlite_engine_behaviour() {
+    let f = Fresh::sqlite(SCHEMA).await;
+    seed(&f).await;
+    explain_names_the_deny_rule(&f).await;
+    hidden_looks_like_missing(&f).await;
+    admin_folds_to_tenant_only(&f).await;
+}
+
+#[tokio::test]
+async fn postgres_engine_behaviour() {
+    let f = Fresh::postgres(SCHEMA).await;
+    seed(&f).await;
+    explain_names_the_deny_rule(&f).await;
+    hidden_looks_like_missing(&f).await;
+    admin_folds_to_tenant_only(&f).await;
+    f.drop_pg().await;
+}
