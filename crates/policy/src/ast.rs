@@ -159,6 +159,7 @@ pub struct AExpr {
     pub span: Span,
 }
 
+/// The kinds of [`AExpr`].
 #[derive(Debug, Clone)]
 pub enum AExprKind {
     Str(String),

@@ -20,25 +20,57 @@
 //! everything); `NULL in [...]` is NULL (v3: false). A comparison with the `null` *literal* is
 //! `IS NULL` / `IS NOT NULL`, and `auth() == null` is TRUE exactly for anonymous callers.
 
+mod analysis;
 mod fold;
 mod lower;
+mod lower_refs;
 mod node;
+mod pred;
 mod render;
 mod render_fns;
+mod render_rel;
+mod render_rls;
+mod rules;
 #[cfg(test)]
 mod tests;
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::diag::Diagnostic;
 use crate::expr::Expr;
 use crate::ir::{FieldIdx, ModelIdx, Operation, Rule, RuleKind, Schema};
-use crate::sql::{Dialect, SqlValue, SqlWriter};
+use crate::sql::SqlWriter;
 
-pub(crate) use lower::visit;
-pub(crate) use node::{Node, Truth};
+pub use pred::{Pred, RenderEnv};
+pub(crate) use rules::{default_allow, visit};
+pub(crate) use node::{
+    Node, Truth, and as node_and, not as node_not, or as node_or, truth as node_truth,
+};
+
+/// Combines (already lowered) allow and deny conditions of `model` for `op` like the engine does.
+pub(crate) fn combine_rules(
+    model: &crate::ir::Model,
+    op: Operation,
+    allows: Vec<Node>,
+    denies: Vec<Node>,
+) -> Node {
+    rules::combine(allows, denies, default_allow(model, op))
+}
+
+/// Renders a compiled (unfolded) node as an RLS policy expression for PostgreSQL: `auth()` from the
+/// `manzil.auth` setting, literals inline, the row as `alias`.
+pub(crate) fn render_rls(schema: &Schema, n: &Node, alias: &str, w: &mut SqlWriter) {
+    let mut r = render::Render {
+        schema,
+        w,
+        before: None,
+        aliases: vec![alias.to_owned()],
+        rls: true,
+    };
+    r.pred(n);
+}
 
 /// The caller's identity as `auth()` sees it: `None` = anonymous; otherwise a JSON object.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -73,7 +105,7 @@ struct ModelPolicies {
     /// Combined filter per operation (indexed by [`op_index`]).
     ops: [Arc<Node>; 5],
     has_rules: [bool; 5],
-    /// Each rule applying to the operation: (index in `Model::rules`, "allow holds" / "deny fires").
+    /// Each rule applying to the operation: (index in `Model::rules`, its raw condition).
     rules: [Vec<(usize, Node)>; 5],
     /// Per field: combined `read` and `update` filters (`None`: no rule for that operation).
     fields: Vec<[Option<Node>; 2]>,
@@ -102,7 +134,7 @@ fn field_op_index(op: Operation) -> Option<usize> {
 impl PolicySet {
     /// Compiles every (model, operation) and every field rule. Cheap to share (`Arc`).
     pub fn new(schema: Arc<Schema>) -> Self {
-        let mut c = lower::Compiler::new(&schema);
+        let mut c = rules::Compiler::new(&schema);
         let mut models = Vec::with_capacity(schema.models.len());
         for (mi, model) in schema.models.iter().enumerate() {
             let ops = Operation::ALL.map(|op| c.model_filter(mi, op));
@@ -113,27 +145,27 @@ impl PolicySet {
                     .iter()
                     .enumerate()
                     .filter(|(_, r)| r.applies_to(op))
-                    .map(|(i, r)| {
-                        let raw = c.rule(mi, op, r);
-                        let t = match r.kind {
-                            RuleKind::Allow => Truth::IsTrue,
-                            RuleKind::Deny => Truth::IsNotFalse,
-                        };
-                        (i, node::truth(raw, t))
-                    })
+                    .map(|(i, r)| (i, c.rule(mi, op, r)))
                     .collect()
             });
             let fields: Vec<[Option<Node>; 2]> = (0..model.fields.len())
                 .map(|fi| {
                     [Operation::Read, Operation::Update].map(|op| {
                         let f = &model.fields[fi];
-                        f.rules.iter().any(|r| r.applies_to(op)).then(|| c.field_filter(mi, fi, op))
+                        f.rules
+                            .iter()
+                            .any(|r| r.applies_to(op))
+                            .then(|| c.field_filter(mi, fi, op))
                     })
                 })
                 .collect();
             let has_field_rules = [0, 1].map(|i| fields.iter().any(|f| f[i].is_some()));
             let mut before_fields = Vec::new();
-            for rule in model.rules.iter().filter(|r| r.applies_to(Operation::PostUpdate)) {
+            for rule in model
+                .rules
+                .iter()
+                .filter(|r| r.applies_to(Operation::PostUpdate))
+            {
                 visit(&rule.expr, &mut |e| {
                     if let Expr::Before { field } = e
                         && !before_fields.contains(field)
@@ -188,8 +220,21 @@ impl PolicySet {
         self.models.get(model).map(|m| &*m.ops[op_index(op)])
     }
 
+    /// The raw (unfolded) condition of each rule of `model` for `op`, with its index in
+    /// `Model::rules`.
+    pub(crate) fn compiled_rules(&self, model: ModelIdx, op: Operation) -> &[(usize, Node)] {
+        self.models
+            .get(model)
+            .map_or(&[], |m| m.rules[op_index(op)].as_slice())
+    }
+
     /// The compiled (unfolded) field filter, `None` when the field has no rule for `op`.
-    pub(crate) fn compiled_field(&self, model: ModelIdx, field: FieldIdx, op: Operation) -> Option<&Node> {
+    pub(crate) fn compiled_field(
+        &self,
+        model: ModelIdx,
+        field: FieldIdx,
+        op: Operation,
+    ) -> Option<&Node> {
         let i = field_op_index(op)?;
         self.models.get(model)?.fields.get(field)?[i].as_ref()
     }
@@ -204,7 +249,13 @@ impl PolicySet {
 
     /// The field-level predicate for `op` (`Read` or `Update`) on one field, folded for `auth`.
     /// TRUE when the field has no rule for `op`.
-    pub fn field_filter(&self, model: ModelIdx, field: FieldIdx, op: Operation, auth: &Auth) -> Pred {
+    pub fn field_filter(
+        &self,
+        model: ModelIdx,
+        field: FieldIdx,
+        op: Operation,
+        auth: &Auth,
+    ) -> Pred {
         match self.compiled_field(model, field, op) {
             Some(n) => self.fold(n, auth),
             None => self.pred(node::TRUE),
@@ -221,13 +272,17 @@ impl PolicySet {
 
     /// Whether `model` has any model-level rule (allow or deny) for `op`.
     pub fn has_rules(&self, model: ModelIdx, op: Operation) -> bool {
-        self.models.get(model).is_some_and(|m| m.has_rules[op_index(op)])
+        self.models
+            .get(model)
+            .is_some_and(|m| m.has_rules[op_index(op)])
     }
 
     /// Fields of `model` read through `before()` in its post-update rules (the engine loads them
     /// before the update and passes them in [`RenderEnv::before`]).
     pub fn before_fields(&self, model: ModelIdx) -> &[FieldIdx] {
-        self.models.get(model).map_or(&[], |m| m.before_fields.as_slice())
+        self.models
+            .get(model)
+            .map_or(&[], |m| m.before_fields.as_slice())
     }
 
     /// Each rule of `model` for `op` on its own, folded for `auth` — as the *raw condition* of the
@@ -240,111 +295,15 @@ impl PolicySet {
         };
         mp.rules[op_index(op)]
             .iter()
-            .filter_map(|(i, n)| Some((m.rules.get(*i)?, self.fold(n, auth))))
+            .filter_map(|(i, n)| {
+                let rule = m.rules.get(*i)?;
+                let t = match rule.kind {
+                    RuleKind::Allow => Truth::IsTrue,
+                    RuleKind::Deny => Truth::IsNotFalse,
+                };
+                let mut f = fold::Fold::new(&self.schema, auth);
+                Some((rule, self.pred(node::truth(f.fold(n), t))))
+            })
             .collect()
-    }
-}
-
-/// Values a predicate may need besides the row itself.
-#[derive(Debug, Clone, Copy)]
-pub struct RenderEnv<'a> {
-    /// Alias of the row the predicate is about (scope 0 / `this`).
-    pub alias: &'a str,
-    /// Pre-update values for `before().x` (post-update checks): JSON keyed by field name.
-    pub before: Option<&'a Map<String, Value>>,
-}
-
-impl<'a> RenderEnv<'a> {
-    /// The row aliased `alias`, no `before()` values.
-    pub fn new(alias: &'a str) -> Self {
-        Self { alias, before: None }
-    }
-}
-
-/// A folded predicate, ready to render.
-#[derive(Debug, Clone)]
-pub struct Pred {
-    node: Node,
-    schema: Arc<Schema>,
-}
-
-impl PartialEq for Pred {
-    fn eq(&self, other: &Self) -> bool {
-        self.node == other.node
-    }
-}
-
-impl Pred {
-    /// Always allowed (render would add nothing).
-    pub fn is_true(&self) -> bool {
-        self.node.as_const_bool() == Some(Some(true))
-    }
-
-    /// Never allowed.
-    pub fn is_false(&self) -> bool {
-        self.node.as_const_bool().is_some_and(|v| v != Some(true))
-    }
-
-    /// Both predicates (for combining a model filter with field filters).
-    #[must_use]
-    pub fn and(self, other: &Pred) -> Pred {
-        Pred {
-            node: node::and(vec![self.node, other.node.clone()]),
-            schema: self.schema,
-        }
-    }
-
-    /// The predicate with the `before()` values of a post-update check substituted and folded (so
-    /// `is_true`/`is_false` can decide without SQL when the rule only compares pre-update values).
-    #[must_use]
-    pub fn with_before(&self, before: &Map<String, Value>) -> Pred {
-        let anonymous = Auth::anonymous();
-        let mut f = fold::Fold::new(&self.schema, &anonymous);
-        f.before = Some(before);
-        Pred {
-            node: f.fold(&self.node),
-            schema: self.schema.clone(),
-        }
-    }
-
-    /// Writes a two-valued SQL boolean expression (parenthesised) into `w`. With `env.before`, the
-    /// `before()` values are folded in first.
-    pub fn render(&self, w: &mut SqlWriter, env: &RenderEnv<'_>) {
-        let folded;
-        let node = match env.before {
-            Some(before) => {
-                folded = self.with_before(before);
-                &folded.node
-            }
-            None => &self.node,
-        };
-        let mut r = render::Render {
-            schema: &self.schema,
-            w,
-            before: env.before,
-            aliases: vec![env.alias.to_owned()],
-        };
-        r.pred(node);
-    }
-
-    /// Renders into a fresh writer (aliases `t1…` for subqueries): the SQL and its parameters.
-    pub fn to_sql(&self, dialect: Dialect, env: &RenderEnv<'_>) -> (String, Vec<SqlValue>) {
-        let mut w = SqlWriter::new(dialect);
-        self.render(&mut w, env);
-        w.finish()
-    }
-
-    /// Decides the predicate in memory for a candidate row given as JSON keyed by field name (used
-    /// for create checks that need no database). `None` when the predicate reads relations or other
-    /// rows and must go to SQL.
-    pub fn eval(&self, row: &Map<String, Value>, env: &RenderEnv<'_>) -> Option<bool> {
-        if let Some(v) = self.node.as_const_bool() {
-            return Some(v == Some(true));
-        }
-        let anonymous = Auth::anonymous();
-        let mut f = fold::Fold::new(&self.schema, &anonymous);
-        f.row = Some(row);
-        f.before = env.before;
-        f.fold(&self.node).as_const_bool().map(|v| v == Some(true))
     }
 }

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::compile::Auth;
+use crate::compile::{Auth, default_allow};
 use crate::expr::{CmpOp, Expr, Hop, Quantifier, ScopeIdx};
 use crate::ir::{FieldIdx, Literal, ModelIdx, Operation, Rule, RuleKind, Schema};
 use crate::value::{self, Kind};
@@ -26,7 +26,13 @@ pub struct EvalEnv<'a> {
 
 /// Whether `op` on `row` of `model` is allowed: some allow IS TRUE and every deny IS FALSE; with no
 /// allow rule, only `post-update` is allowed.
-pub fn allowed(schema: &Schema, model: ModelIdx, op: Operation, row: &Map<String, Value>, env: &EvalEnv<'_>) -> bool {
+pub fn allowed(
+    schema: &Schema,
+    model: ModelIdx,
+    op: Operation,
+    row: &Map<String, Value>,
+    env: &EvalEnv<'_>,
+) -> bool {
     Ev::new(schema, env, model, op, Vec::new()).allowed(row)
 }
 
@@ -79,7 +85,12 @@ pub fn eval_expr(
     Ev::new(schema, env, model, op, Vec::new()).rule(expr, row)
 }
 
-fn combine(rules: &[Rule], op: Operation, default_allow: bool, mut eval: impl FnMut(&Expr) -> Option<bool>) -> bool {
+fn combine(
+    rules: &[Rule],
+    op: Operation,
+    default_allow: bool,
+    mut eval: impl FnMut(&Expr) -> Option<bool>,
+) -> bool {
     let mut any_allow = false;
     let mut allow = false;
     for r in rules.iter().filter(|r| r.applies_to(op)) {
@@ -137,7 +148,9 @@ impl<'e, 'a> Ev<'e, 'a> {
         let Some(m) = self.schema.models.get(self.model) else {
             return false;
         };
-        combine(&m.rules, self.op, self.op == Operation::PostUpdate, |e| self.rule(e, row))
+        combine(&m.rules, self.op, default_allow(m, self.op), |e| {
+            self.rule(e, row)
+        })
     }
 
     fn rule(&self, e: &Expr, row: &Map<String, Value>) -> Option<bool> {
@@ -146,11 +159,24 @@ impl<'e, 'a> Ev<'e, 'a> {
     }
 
     fn field_name(&self, model: ModelIdx, field: FieldIdx) -> Option<&'e str> {
-        Some(self.schema.models.get(model)?.fields.get(field)?.name.as_str())
+        Some(
+            self.schema
+                .models
+                .get(model)?
+                .fields
+                .get(field)?
+                .name
+                .as_str(),
+        )
     }
 
     /// Follows to-one hops from a scope's row; `None` when a hop is null.
-    fn walk<'r>(&self, scopes: &[Scope<'r>], scope: ScopeIdx, hops: &[Hop]) -> Option<&'r Map<String, Value>> {
+    fn walk<'r>(
+        &self,
+        scopes: &[Scope<'r>],
+        scope: ScopeIdx,
+        hops: &[Hop],
+    ) -> Option<&'r Map<String, Value>> {
         let Scope::Row(mut row) = *scopes.get(usize::from(scope))? else {
             return None;
         };
@@ -163,8 +189,12 @@ impl<'e, 'a> Ev<'e, 'a> {
     /// The static type of a value expression.
     fn kind(&self, e: &Expr) -> Option<(Kind, bool)> {
         match e {
-            Expr::Column { model, field, .. } => value::field_kind(self.schema.models.get(*model)?.fields.get(*field)?),
-            Expr::Before { field } => value::field_kind(self.schema.models.get(self.model)?.fields.get(*field)?),
+            Expr::Column { model, field, .. } => {
+                value::field_kind(self.schema.models.get(*model)?.fields.get(*field)?)
+            }
+            Expr::Before { field } => {
+                value::field_kind(self.schema.models.get(self.model)?.fields.get(*field)?)
+            }
             Expr::Now => Some((Kind::DateTime, false)),
             _ => None,
         }
@@ -190,7 +220,11 @@ impl<'e, 'a> Ev<'e, 'a> {
                 .unwrap_or(Value::Null),
             Expr::Auth { path } => self.env.auth.get(path).cloned().unwrap_or(Value::Null),
             Expr::AuthElement { scope, path } => match scopes.get(usize::from(*scope)) {
-                Some(Scope::Auth(v)) => path.iter().try_fold(*v, |v, p| v.get(p)).cloned().unwrap_or(Value::Null),
+                Some(Scope::Auth(v)) => path
+                    .iter()
+                    .try_fold(*v, |v, p| v.get(p))
+                    .cloned()
+                    .unwrap_or(Value::Null),
                 _ => Value::Null,
             },
             Expr::Before { field } => self
@@ -202,7 +236,11 @@ impl<'e, 'a> Ev<'e, 'a> {
                 .unwrap_or(Value::Null),
             Expr::Now => Value::String(self.env.now.to_owned()),
             Expr::CurrentModel(c) => {
-                let name = self.schema.models.get(self.model).map_or("", |m| m.name.as_str());
+                let name = self
+                    .schema
+                    .models
+                    .get(self.model)
+                    .map_or("", |m| m.name.as_str());
                 Value::String(value::apply_casing(name, *c))
             }
             Expr::CurrentOperation(c) => Value::String(value::apply_casing(self.op.as_str(), *c)),
@@ -256,7 +294,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                     .and_then(|(row, name)| row.get(name)?.as_array())
                     .map_or(&[], Vec::as_slice);
                 let elems = items.iter().filter_map(Value::as_object).map(Scope::Row);
-                Some(self.quantify(*quantifier, *element_scope, elems, body, scopes))
+                self.quantify(*quantifier, *element_scope, elems, body, scopes)
             }
             Expr::AuthCollection {
                 base,
@@ -273,7 +311,13 @@ impl<'e, 'a> Ev<'e, 'a> {
                     },
                 };
                 let items = list?.as_array()?;
-                Some(self.quantify(*quantifier, *element_scope, items.iter().map(Scope::Auth), body, scopes))
+                self.quantify(
+                    *quantifier,
+                    *element_scope,
+                    items.iter().map(Scope::Auth),
+                    body,
+                    scopes,
+                )
             }
             Expr::StringFn {
                 func,
@@ -284,7 +328,11 @@ impl<'e, 'a> Ev<'e, 'a> {
                 let (t, v) = (self.value(target, scopes), self.value(v, scopes));
                 value::string_fn(*func, &t, &v, *case_insensitive)
             }
-            Expr::ListFn { func, list, value: v } => {
+            Expr::ListFn {
+                func,
+                list,
+                value: v,
+            } => {
                 let elem = self.kind(list).or_else(|| self.kind(v)).map(|(k, _)| k);
                 let (l, v) = (self.value(list, scopes), self.value(v, scopes));
                 value::list_fn(*func, &l, &v, elem)
@@ -301,7 +349,9 @@ impl<'e, 'a> Ev<'e, 'a> {
         }
     }
 
-    /// Two-valued per element: an element counts when its body IS TRUE.
+    /// Three-valued, like SQL `ANY`/`ALL`: `?` is TRUE if some body is TRUE, else NULL if some is
+    /// NULL, else FALSE; `!` is FALSE if some body is FALSE, else NULL if some is NULL, else TRUE;
+    /// `^` is `NOT ?`.
     fn quantify<'r>(
         &self,
         q: Quantifier,
@@ -309,7 +359,7 @@ impl<'e, 'a> Ev<'e, 'a> {
         elems: impl Iterator<Item = Scope<'r>>,
         body: &Expr,
         scopes: &mut Vec<Scope<'r>>,
-    ) -> bool
+    ) -> Option<bool>
     where
         'a: 'r,
     {
@@ -318,27 +368,37 @@ impl<'e, 'a> Ev<'e, 'a> {
             scopes.resize(idx + 1, Scope::Unbound);
         }
         let saved = scopes[idx];
-        let mut result = !matches!(q, Quantifier::Some);
+        let mut unknown = false;
+        let mut decided = None;
         for elem in elems {
             scopes[idx] = elem;
-            let holds = self.truth(body, scopes) == Some(true);
-            match (q, holds) {
-                (Quantifier::Some, true) => {
-                    result = true;
-                    break;
+            match (q, self.truth(body, scopes)) {
+                (Quantifier::Some, Some(true)) => decided = Some(true),
+                (Quantifier::Every, Some(false)) | (Quantifier::None, Some(true)) => {
+                    decided = Some(false)
                 }
-                (Quantifier::Every, false) | (Quantifier::None, true) => {
-                    result = false;
-                    break;
-                }
+                (_, None) => unknown = true,
                 _ => {}
+            }
+            if decided.is_some() {
+                break;
             }
         }
         scopes[idx] = saved;
-        result
+        match decided {
+            Some(v) => Some(v),
+            None if unknown => None,
+            None => Some(q != Quantifier::Some),
+        }
     }
 
-    fn compare<'r>(&self, op: CmpOp, lhs: &Expr, rhs: &Expr, scopes: &mut Vec<Scope<'r>>) -> Option<bool>
+    fn compare<'r>(
+        &self,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        scopes: &mut Vec<Scope<'r>>,
+    ) -> Option<bool>
     where
         'a: 'r,
     {
@@ -365,7 +425,13 @@ impl<'e, 'a> Ev<'e, 'a> {
         value::compare_opt(op, read(&l).as_ref(), read(&r).as_ref())
     }
 
-    fn check<'r>(&self, scope: ScopeIdx, hops: &[Hop], op: Option<Operation>, scopes: &[Scope<'r>]) -> bool {
+    fn check<'r>(
+        &self,
+        scope: ScopeIdx,
+        hops: &[Hop],
+        op: Option<Operation>,
+        scopes: &[Scope<'r>],
+    ) -> bool {
         let Some(target) = hops.last().and_then(|h| {
             let f = self.schema.models.get(h.model)?.fields.get(h.field)?;
             (!f.list).then_some(f.relation()?.target)

@@ -12,6 +12,7 @@ pub mod ir;
 pub mod lexer;
 pub mod parser;
 pub mod relation_sql;
+pub mod rls;
 pub mod sql;
 mod value;
 
@@ -29,15 +30,18 @@ pub struct Loaded {
 
 /// Parses and checks a `schema.zmodel` source. Errors carry `line:column` and a hint.
 ///
-/// Returns every error (and the warnings found alongside them) when there is at least one error;
-/// otherwise the schema and the warnings. Never panics, whatever the input.
+/// Returns all errors (sorted by position) when there is at least one; otherwise the schema and
+/// the warnings. Never panics, whatever the input.
 pub fn load(src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let (ast, mut diags) = parser::parse(src);
     let (schema, more) = check::check(&ast, src);
     diags.extend(more);
     diags.sort_by_key(|d| (d.span.start, d.span.end));
     match schema {
-        Some(schema) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded { schema, warnings: diags }),
-        _ => Err(diags),
+        Some(schema) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
+            schema,
+            warnings: diags,
+        }),
+        _ => Err(diags.into_iter().filter(Diagnostic::is_error).collect()),
     }
 }

@@ -67,7 +67,12 @@ pub(crate) fn coerce(v: &Value, kind: Kind) -> Option<Scalar> {
         (Kind::Text, Value::String(s)) => Some(Scalar::Text(s.clone())),
         (Kind::Int | Kind::Float, Value::Number(n)) => number(n),
         (Kind::Decimal, Value::Number(n)) => n.as_f64().map(Scalar::Float),
-        (Kind::Decimal, Value::String(s)) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Scalar::Float),
+        (Kind::Decimal, Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Scalar::Float),
         (Kind::Bool, Value::Bool(b)) => Some(Scalar::Bool(*b)),
         // SQLite hands booleans back as 0/1.
         (Kind::Bool, Value::Number(n)) => match n.as_i64() {
@@ -167,7 +172,12 @@ pub(crate) fn in_list(a: Option<&Scalar>, items: &[Option<Scalar>]) -> Option<bo
 }
 
 /// `contains` / `startsWith` / `endsWith` (NULL when either side is NULL or not a string).
-pub(crate) fn string_fn(func: StringFn, target: &Value, value: &Value, case_insensitive: bool) -> Option<bool> {
+pub(crate) fn string_fn(
+    func: StringFn,
+    target: &Value,
+    value: &Value,
+    case_insensitive: bool,
+) -> Option<bool> {
     let (Value::String(t), Value::String(v)) = (target, value) else {
         return None;
     };
@@ -185,14 +195,23 @@ pub(crate) fn string_fn(func: StringFn, target: &Value, value: &Value, case_inse
 
 /// `has` / `hasSome` / `hasEvery` on a list value (NULL when the list or the argument is NULL, or
 /// when the argument list holds a NULL).
-pub(crate) fn list_fn(func: ListFn, list: &Value, value: &Value, elem: Option<Kind>) -> Option<bool> {
-    let Value::Array(items) = list else { return None };
+pub(crate) fn list_fn(
+    func: ListFn,
+    list: &Value,
+    value: &Value,
+    elem: Option<Kind>,
+) -> Option<bool> {
+    let Value::Array(items) = list else {
+        return None;
+    };
     let items: Vec<Scalar> = items.iter().filter_map(|i| read(i, elem)).collect();
     let contains = |v: &Scalar| items.iter().any(|i| compare(CmpOp::Eq, i, v) == Some(true));
     match func {
         ListFn::Has => Some(contains(&read(value, elem)?)),
         ListFn::HasSome | ListFn::HasEvery => {
-            let Value::Array(vals) = value else { return None };
+            let Value::Array(vals) = value else {
+                return None;
+            };
             let vals: Option<Vec<Scalar>> = vals.iter().map(|v| read(v, elem)).collect();
             let vals = vals?;
             Some(if func == ListFn::HasSome {
@@ -370,11 +389,26 @@ mod tests {
     fn timestamps_normalise_to_utc_millis() {
         let n = |s| normalize_timestamp(s);
         assert_eq!(n("2024-03-01").as_deref(), Some("2024-03-01T00:00:00.000Z"));
-        assert_eq!(n("2024-03-01T10:20:30Z").as_deref(), Some("2024-03-01T10:20:30.000Z"));
-        assert_eq!(n("2024-03-01T10:20:30.123456Z").as_deref(), Some("2024-03-01T10:20:30.123Z"));
-        assert_eq!(n("2024-03-01T01:00:00+02:00").as_deref(), Some("2024-02-29T23:00:00.000Z"));
-        assert_eq!(n("2023-12-31T23:30:00-01:00").as_deref(), Some("2024-01-01T00:30:00.000Z"));
-        assert_eq!(n("2024-03-01 10:20").as_deref(), Some("2024-03-01T10:20:00.000Z"));
+        assert_eq!(
+            n("2024-03-01T10:20:30Z").as_deref(),
+            Some("2024-03-01T10:20:30.000Z")
+        );
+        assert_eq!(
+            n("2024-03-01T10:20:30.123456Z").as_deref(),
+            Some("2024-03-01T10:20:30.123Z")
+        );
+        assert_eq!(
+            n("2024-03-01T01:00:00+02:00").as_deref(),
+            Some("2024-02-29T23:00:00.000Z")
+        );
+        assert_eq!(
+            n("2023-12-31T23:30:00-01:00").as_deref(),
+            Some("2024-01-01T00:30:00.000Z")
+        );
+        assert_eq!(
+            n("2024-03-01 10:20").as_deref(),
+            Some("2024-03-01T10:20:00.000Z")
+        );
         assert_eq!(n("2024-02-30"), None);
         assert_eq!(n("yesterday"), None);
         assert_eq!(n("2024-03-01T10:20:30Zjunk"), None);
@@ -388,7 +422,10 @@ mod tests {
         assert_eq!(compare(CmpOp::Eq, &i, &Scalar::Text("3".into())), None);
         assert_eq!(compare_opt(CmpOp::Eq, None, Some(&i)), None);
         assert_eq!(coerce(&Value::from("3"), Kind::Int), None);
-        assert_eq!(coerce(&Value::from(1), Kind::Bool), Some(Scalar::Bool(true)));
+        assert_eq!(
+            coerce(&Value::from(1), Kind::Bool),
+            Some(Scalar::Bool(true))
+        );
         assert_eq!(in_list(None, &[]), Some(false));
         assert_eq!(in_list(Some(&i), &[None, Some(Scalar::Int(4))]), None);
         assert_eq!(in_list(Some(&i), &[None, Some(Scalar::Int(3))]), Some(true));

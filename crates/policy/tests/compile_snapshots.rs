@@ -45,14 +45,25 @@ fn before() -> Map<String, Value> {
 }
 
 fn show(out: &mut String, label: &str, pred: &Pred, before: Option<&Map<String, Value>>) {
-    let env = RenderEnv { alias: "t0", before };
+    let env = RenderEnv {
+        alias: "t0",
+        before,
+    };
     if pred.is_true() || pred.is_false() {
-        let _ = writeln!(out, "{label}: {}", if pred.is_true() { "ALWAYS" } else { "NEVER" });
+        let _ = writeln!(
+            out,
+            "{label}: {}",
+            if pred.is_true() { "ALWAYS" } else { "NEVER" }
+        );
         return;
     }
     for dialect in [Dialect::Sqlite, Dialect::Postgres] {
         let (sql, params) = pred.to_sql(dialect, &env);
-        let d = if dialect == Dialect::Sqlite { "sqlite" } else { "pg    " };
+        let d = if dialect == Dialect::Sqlite {
+            "sqlite"
+        } else {
+            "pg    "
+        };
         let _ = writeln!(out, "{label} [{d}]: {sql}\n    params: {params:?}");
     }
 }
@@ -87,7 +98,9 @@ fn field_filters() {
     let mut out = String::new();
     for (model, field) in [("User", "salary"), ("Lead", "secret"), ("Lead", "title")] {
         let mi = ps.schema().model_index(model).unwrap_or(usize::MAX);
-        let fi = ps.schema().models[mi].field_index(field).unwrap_or(usize::MAX);
+        let fi = ps.schema().models[mi]
+            .field_index(field)
+            .unwrap_or(usize::MAX);
         for op in [Operation::Read, Operation::Update] {
             let _ = writeln!(out, "== {model}.{field} {}", op.as_str());
             for (who, auth) in callers() {
@@ -105,7 +118,12 @@ fn rule_filters_name_each_rule() {
     let mut out = String::new();
     for (who, auth) in callers() {
         for (rule, pred) in ps.rule_filters(mi, Operation::Delete, &auth) {
-            show(&mut out, &format!("{who} line {} {}", rule.span.line, rule.source), &pred, None);
+            show(
+                &mut out,
+                &format!("{who} line {} {}", rule.span.line, rule.source),
+                &pred,
+                None,
+            );
         }
     }
     insta::assert_snapshot!("rule_filters_lead_delete", out);
@@ -117,8 +135,10 @@ fn key_decisions() {
     let lead = ps.schema().model_index("Lead").unwrap_or(usize::MAX);
     let [admin, agent, partial, anon] = callers().map(|(_, a)| a);
     // The tenant deny still applies to the admin; the admin's allow folds away.
-    let (sql, params) = ps.filter(lead, Operation::Read, &admin).to_sql(Dialect::Sqlite, &RenderEnv::new("t0"));
-    assert_eq!(sql, r#"((t0."tenantId" <> ?) IS FALSE)"#);
+    let (sql, params) = ps
+        .filter(lead, Operation::Read, &admin)
+        .to_sql(Dialect::Sqlite, &RenderEnv::new("t0"));
+    assert_eq!(sql, r#"(t0."tenantId" = ?)"#);
     assert_eq!(params.len(), 1);
     assert!(ps.filter(lead, Operation::Read, &anon).is_false());
     assert!(ps.filter(lead, Operation::Read, &partial).is_false());
@@ -131,7 +151,11 @@ fn key_decisions() {
     assert!(!ps.has_rules(org, Operation::Delete));
     assert!(ps.has_field_rules(lead, Operation::Read));
     assert!(!ps.has_field_rules(org, Operation::Read));
-    let names: Vec<&str> = ps.before_fields(lead).iter().map(|f| ps.schema().models[lead].fields[*f].name.as_str()).collect();
+    let names: Vec<&str> = ps
+        .before_fields(lead)
+        .iter()
+        .map(|f| ps.schema().models[lead].fields[*f].name.as_str())
+        .collect();
     assert_eq!(names, ["status", "value"]);
     assert!(ps.diagnostics().is_empty(), "{:?}", ps.diagnostics());
 }
@@ -146,10 +170,38 @@ fn create_checks_decide_in_memory() {
         _ => Map::new(),
     };
     let env = RenderEnv::new("t0");
-    assert_eq!(ps.filter(lead, Operation::Create, &agent).eval(&row("T1"), &env), Some(true));
-    assert_eq!(ps.filter(lead, Operation::Create, &agent).eval(&row("T2"), &env), Some(false));
-    assert_eq!(ps.filter(lead, Operation::Create, &anon).eval(&row("T1"), &env), Some(false));
+    assert_eq!(
+        ps.filter(lead, Operation::Create, &agent)
+            .eval(&row("T1"), &env),
+        Some(true)
+    );
+    assert_eq!(
+        ps.filter(lead, Operation::Create, &agent)
+            .eval(&row("T2"), &env),
+        Some(false)
+    );
+    assert_eq!(
+        ps.filter(lead, Operation::Create, &anon)
+            .eval(&row("T1"), &env),
+        Some(false)
+    );
     // A rule reading a relation must go to SQL.
     let note = ps.schema().model_index("Note").unwrap_or(usize::MAX);
-    assert_eq!(ps.filter(note, Operation::Read, &agent).eval(&row("T1"), &env), None);
+    assert_eq!(
+        ps.filter(note, Operation::Read, &agent)
+            .eval(&row("T1"), &env),
+        None
+    );
+}
+
+#[test]
+fn rls_script() {
+    let ps = policies();
+    let script = match policy::rls::emit_rls(&ps) {
+        Ok(s) => s,
+        Err(d) => panic!("{d:?}"),
+    };
+    insta::assert_snapshot!("rls_script", script.sql);
+    let warnings: String = script.warnings.iter().map(|w| format!("{w}\n")).collect();
+    insta::assert_snapshot!("rls_warnings", warnings);
 }

@@ -130,6 +130,19 @@ impl Db {
     }
 }
 
+#[cfg(feature = "test-switches")]
+impl Db {
+    /// Test-only: `current_setting('manzil.auth', true)` on a pooled connection outside any
+    /// transaction (proves the auth context never outlives its transaction).
+    pub async fn auth_setting_outside_transaction(&self) -> Result<Option<String>> {
+        let mut conn = self.inner.pool.reader(None, false).await?;
+        let v = conn
+            .fetch_json("SELECT to_json(NULLIF(current_setting('manzil.auth', true), ''))::text".to_owned(), Vec::new())
+            .await?;
+        Ok(v.into_iter().next().and_then(|v| v.as_str().map(str::to_owned)))
+    }
+}
+
 /// Runs queries for one caller.
 #[derive(Clone)]
 pub struct Client {

@@ -227,7 +227,11 @@ impl Tx {
         tracing::trace!(%sql, "fetch_i64");
         on_tx!(self, sql, params, |q, c| {
             let row = q.fetch_one(c).await?;
-            Ok(row.try_get::<i64, _>(0)?)
+            // COUNT(*) is bigint, a bare integer literal is int4 on PostgreSQL.
+            match row.try_get::<i64, _>(0) {
+                Ok(v) => Ok(v),
+                Err(_) => Ok(i64::from(row.try_get::<i32, _>(0)?)),
+            }
         })
     }
 

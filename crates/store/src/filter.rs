@@ -382,6 +382,22 @@ fn relation_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &st
     }
 }
 
+/// For a relation whose foreign key this row holds, appends ` AND <read rule>` of each FK field
+/// that has a field-level read rule: an unreadable foreign key hides the relation too.
+pub fn fk_read_guard(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, fi: FieldIdx, outer: &str) {
+    let m = ctx.model(model);
+    let Some(policy::ir::RelationKind::Owned { fields, .. }) = m.fields[fi].relation().map(|r| &r.kind) else {
+        return;
+    };
+    for f in fields {
+        let guard = ctx.field_guard(model, *f, Operation::Read);
+        if !guard.is_true() {
+            w.push(" AND ");
+            guard.render(w, outer);
+        }
+    }
+}
+
 /// `[NOT] EXISTS (SELECT 1 FROM related WHERE join AND readable AND [NOT] (filter) …)`.
 /// `every` = NOT EXISTS a readable related row for which the filter is not TRUE.
 #[expect(clippy::too_many_arguments, reason = "internal helper; the flags read clearly at call sites")]
@@ -400,6 +416,7 @@ fn exists(
     let inner = related_from(w, ctx.schema, model, fi, alias);
     w.push(" AND ");
     ctx.guard(target, Operation::Read).render(w, &inner);
+    fk_read_guard(ctx, w, model, fi, alias);
     if let Some(f) = filter {
         w.push(if invert_filter { " AND (" } else { " AND " });
         render_where(ctx, w, target, &inner, Some(f))?;

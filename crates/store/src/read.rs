@@ -163,6 +163,7 @@ fn order_expr(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, pa
             related_from_as(w, ctx.schema, model, *rel, alias, &inner);
             w.push(" AND ");
             ctx.guard(target, Operation::Read).render(w, &inner);
+            crate::filter::fk_read_guard(ctx, w, model, *rel, alias);
             w.push(")");
             Ok(())
         }

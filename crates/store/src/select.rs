@@ -264,6 +264,7 @@ fn relation_json(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str,
         related_from_as(w, ctx.schema, model, fi, alias, &inner);
         w.push(" AND ");
         ctx.guard(target, Operation::Read).render(w, &inner);
+        crate::filter::fk_read_guard(ctx, w, model, fi, alias);
         if let Some(f) = args.get("where").filter(|v| !v.is_null()) {
             w.push(" AND ");
             render_where(ctx, w, target, &inner, Some(f))?;

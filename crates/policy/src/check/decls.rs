@@ -16,6 +16,8 @@ pub(crate) struct Merged<'a> {
     /// Model-level attributes and the name of the declaring model/type. Inherited ones exclude
     /// `@@map` and `@@auth`, which belong to the declaring block only.
     pub attrs: Vec<(&'a AttrApp, &'a str)>,
+    /// A base or mixin could not be resolved (follow-up errors such as "no id" are suppressed).
+    pub incomplete: bool,
 }
 
 /// Registers enums, models and types; returns the datasource provider if one is given.
@@ -124,6 +126,7 @@ fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) ->
         decl,
         fields: Vec::new(),
         attrs: Vec::new(),
+        incomplete: false,
     };
     if stack.len() > 32 || stack.contains(&decl.name.name) {
         ctx.diags.error(
@@ -131,6 +134,7 @@ fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) ->
             format!("`{}` inherits from itself", decl.name.name),
             "remove the cycle in `extends` / `with`",
         );
+        merged.incomplete = true;
         return merged;
     }
     stack.push(decl.name.name.clone());
@@ -162,6 +166,7 @@ fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) ->
                 format!("unknown {what} `{}`", parent.name),
                 hint,
             );
+            merged.incomplete = true;
             continue;
         };
         let ok = if is_extends {
@@ -190,9 +195,11 @@ fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) ->
                 format!("declare it as `type {} {{ … }}`", parent.name)
             };
             ctx.diags.error(parent.span, msg, hint);
+            merged.incomplete = true;
             continue;
         }
         let inner = merge(ctx, base, stack);
+        merged.incomplete |= inner.incomplete;
         merged.fields.extend(inner.fields);
         merged.attrs.extend(
             inner

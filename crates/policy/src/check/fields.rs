@@ -5,9 +5,7 @@ use super::decls::Merged;
 use super::{Ctx, names};
 use crate::ast::{AExpr, AExprKind, AttrApp, ModelKind};
 use crate::diag::Span;
-use crate::ir::{
-    DefaultValue, Field, FieldIdx, FieldKind, Literal, Model, Relation, RelationKind, ScalarType,
-};
+use crate::ir::{Field, FieldIdx, FieldKind, Model, Relation, RelationKind, ScalarType};
 
 /// The scalar type a built-in type name denotes.
 pub(crate) fn scalar_type(name: &str) -> Option<ScalarType> {
@@ -126,7 +124,7 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
                     ),
                 },
                 "default" => match a.arg(0, "value") {
-                    Some(v) => field.default = default_value(ctx, &field, v),
+                    Some(v) => field.default = super::defaults::default_value(ctx, &field, v),
                     None => ctx.diags.error(
                         a.span,
                         "`@default` needs a value",
@@ -174,7 +172,7 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
             _ => warn_unknown_attr(ctx, a),
         }
     }
-    if model.id.is_empty() && m.decl.kind == ModelKind::Model {
+    if model.id.is_empty() && m.decl.kind == ModelKind::Model && !m.incomplete {
         ctx.diags.error(
             m.decl.name.span,
             format!("model `{}` has no id", model.name),
@@ -308,94 +306,4 @@ pub(crate) fn scalar_field_ref(
         return None;
     }
     Some(idx)
-}
-
-fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Option<DefaultValue> {
-    if matches!(field.kind, FieldKind::Relation(_)) {
-        ctx.diags.error(
-            v.span,
-            "relation fields cannot have a default",
-            "put the default on the foreign key field",
-        );
-        return None;
-    }
-    let e = v.unparen();
-    match &e.kind {
-        AExprKind::Call { name, args } => match name.name.as_str() {
-            "autoincrement" => Some(DefaultValue::AutoIncrement),
-            "uuid" => Some(DefaultValue::Uuid),
-            "cuid" => Some(DefaultValue::Cuid),
-            "now" => Some(DefaultValue::Now),
-            "nanoid" | "ulid" | "dbgenerated" | "sequence" => {
-                ctx.diags.warning(
-                    name.span,
-                    format!(
-                        "`{}()` defaults are not supported and are ignored",
-                        name.name
-                    ),
-                    "use `uuid()`, `cuid()`, `autoincrement()` or `now()`",
-                );
-                None
-            }
-            "currentModel" | "currentOperation" => {
-                ctx.diags.error(
-                    name.span,
-                    format!("`{}()` is only allowed in access rules", name.name),
-                    "use a literal default instead",
-                );
-                None
-            }
-            "auth" if args.is_empty() => {
-                ctx.diags.error(
-                    e.span,
-                    "`@default(auth())` needs a field",
-                    "write e.g. `@default(auth().id)`",
-                );
-                None
-            }
-            other => {
-                let cands = ["autoincrement", "uuid", "cuid", "now", "auth"];
-                let hint = names::did_you_mean(other, cands, || {
-                    "use `uuid()`, `cuid()`, `autoincrement()`, `now()` or `auth().field`".into()
-                });
-                ctx.diags.error(
-                    name.span,
-                    format!("unknown function `{other}` in `@default`"),
-                    hint,
-                );
-                None
-            }
-        },
-        AExprKind::Member { .. } => {
-            let path = super::resolve::auth_default_path(ctx, e)?;
-            Some(DefaultValue::Auth(path))
-        }
-        _ => {
-            let lit = super::resolve::literal_value(ctx, e, &field.kind)?;
-            Some(DefaultValue::Literal(lit))
-        }
-    }
-}
-
-/// Whether a literal fits a column kind (`None` matches anything).
-pub(crate) fn literal_fits(lit: &Literal, kind: &FieldKind) -> bool {
-    use ScalarType as S;
-    match (lit, kind) {
-        (Literal::Null, _) => true,
-        (Literal::Array(items), k) => items.iter().all(|i| literal_fits(i, k)),
-        (Literal::Enum(v), FieldKind::Enum(_)) => !v.is_empty(),
-        (_, FieldKind::Enum(_)) | (Literal::Enum(_), _) => false,
-        (Literal::Bool(_), FieldKind::Scalar(s)) => matches!(s, S::Boolean | S::Json),
-        (Literal::Int(_), FieldKind::Scalar(s)) => {
-            matches!(s, S::Int | S::BigInt | S::Float | S::Decimal | S::Json)
-        }
-        (Literal::Float(_), FieldKind::Scalar(s)) => matches!(s, S::Float | S::Decimal | S::Json),
-        (Literal::String(_), FieldKind::Scalar(s)) => {
-            matches!(
-                s,
-                S::String | S::DateTime | S::Json | S::Decimal | S::BigInt | S::Bytes
-            )
-        }
-        (_, FieldKind::Relation(_)) => false,
-    }
 }

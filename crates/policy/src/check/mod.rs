@@ -2,11 +2,13 @@
 //! `line:col` and a hint.
 //!
 //! Phases: symbols and inheritance ([`decls`]), the auth type ([`auth`]), models and fields
-//! ([`fields`]), relation pairing ([`relations`]), then rules and `auth()` defaults ([`rules`], which
-//! uses the expression resolver in [`resolve`]).
+//! ([`fields`], with `@default` values in [`defaults`]), relation pairing ([`relations`]), then
+//! access rules ([`rules`], which uses the expression resolver in [`resolve`]). Rules are checked
+//! even when earlier phases failed, so that one run reports as many problems as possible.
 
 mod auth;
 mod decls;
+mod defaults;
 mod fields;
 mod names;
 mod relations;
@@ -31,6 +33,7 @@ pub(crate) struct Diags {
 }
 
 impl Diags {
+    /// Adds a diagnostic unless the same one (span and message) is already there.
     pub fn push(&mut self, d: Diagnostic) {
         if self
             .seen
@@ -40,18 +43,22 @@ impl Diags {
         }
     }
 
+    /// Adds an error with a hint.
     pub fn error(&mut self, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
         self.push(Diagnostic::error(span, msg).with_hint(hint));
     }
 
+    /// Adds a warning with a hint.
     pub fn warning(&mut self, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
         self.push(Diagnostic::warning(span, msg).with_hint(hint));
     }
 
+    /// Whether any error was reported.
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
     }
 
+    /// All diagnostics, in the order reported.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.list
     }
@@ -107,13 +114,7 @@ pub fn check(ast: &SchemaAst, src: &str) -> (Option<Schema>, Vec<Diagnostic>) {
     auth::build(&mut ctx, &merged);
     let mut models = fields::build_models(&mut ctx, &merged);
     let join_tables = relations::resolve(&mut ctx, &merged, &mut models);
-    if ctx.diags.has_errors() {
-        // Rules need sound relations; still check them when only unrelated parts failed.
-        if models.len() == merged.len() {
-            rules::resolve_all(&mut ctx, &merged, &mut models);
-        }
-        return (None, ctx.diags.into_vec());
-    }
+    // Rules are checked even after earlier errors, to report as much as possible at once.
     rules::resolve_all(&mut ctx, &merged, &mut models);
     if ctx.diags.has_errors() {
         return (None, ctx.diags.into_vec());

@@ -46,6 +46,19 @@ pub(crate) fn resolve(
     }
     let mut joins: Vec<JoinTable> = Vec::new();
     let mut updates: Vec<(ModelIdx, FieldIdx, Option<String>, FieldIdx, RelationKind)> = Vec::new();
+    // A side that declares `fields` is owned even if its pairing fails below, so that later checks
+    // (e.g. "non-owned relation in create rule") do not report follow-up errors.
+    for s in &sides {
+        if let Some((fields, references)) = &s.fk {
+            let kind = RelationKind::Owned {
+                fields: fields.clone(),
+                references: references.clone(),
+                on_delete: s.on_delete,
+                on_update: s.on_update,
+            };
+            updates.push((s.model, s.field, s.name.clone(), 0, kind));
+        }
+    }
     for (si, s) in sides.iter().enumerate() {
         let cands: Vec<usize> = sides
             .iter()

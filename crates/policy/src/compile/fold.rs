@@ -10,17 +10,9 @@ use crate::ir::Schema;
 use crate::value::{self, Kind};
 
 use super::Auth;
-use super::node::{self, Node, Truth};
-
-/// The static type of a value node (column, `before()`, `now()`), with its list flag.
-pub(crate) fn kind_of(n: &Node, schema: &Schema) -> Option<(Kind, bool)> {
-    match n {
-        Node::Column(c) => value::field_kind(schema.models.get(c.model)?.fields.get(c.field)?),
-        Node::Before { model, field } => value::field_kind(schema.models.get(*model)?.fields.get(*field)?),
-        Node::Now => Some((Kind::DateTime, false)),
-        _ => None,
-    }
-}
+use super::analysis::read;
+pub(crate) use super::analysis::{kind_of, nullable};
+use super::node::{self, Node};
 
 pub(crate) struct Fold<'a> {
     pub schema: &'a Schema,
@@ -51,7 +43,15 @@ impl<'a> Fold<'a> {
     }
 
     fn field_name(&self, model: usize, field: usize) -> Option<&'a str> {
-        Some(self.schema.models.get(model)?.fields.get(field)?.name.as_str())
+        Some(
+            self.schema
+                .models
+                .get(model)?
+                .fields
+                .get(field)?
+                .name
+                .as_str(),
+        )
     }
 
     pub(crate) fn fold(&mut self, n: &'a Node) -> Node {
@@ -88,7 +88,9 @@ impl<'a> Fold<'a> {
                         let (a, b) = (read(a, hint), read(b, hint));
                         Node::boolean(value::compare_opt(*op, a.as_ref(), b.as_ref()))
                     }
-                    (Node::Const(c), _) | (_, Node::Const(c)) if read(c, hint).is_none() => node::NULL,
+                    (Node::Const(c), _) | (_, Node::Const(c)) if read(c, hint).is_none() => {
+                        node::NULL
+                    }
                     _ => Node::Compare {
                         op: *op,
                         lhs: Box::new(l),
@@ -114,16 +116,18 @@ impl<'a> Fold<'a> {
                 quantifier,
                 element_scope,
                 body,
+                ..
             } => {
                 let body = self.fold(body);
-                if let Some(v) = body.as_const_bool() {
-                    // An element never counts: `?` is false, `!`/`^` vacuously true.
-                    let counts = v == Some(true);
-                    match (quantifier, counts) {
-                        (Quantifier::Some, false) => return node::FALSE,
-                        (Quantifier::Every, true) | (Quantifier::None, false) => return node::TRUE,
-                        _ => {}
+                // A body that is TRUE for every element makes `!` true; FALSE makes `?` false and `^`
+                // true (even for no elements).
+                match (quantifier, body.as_const_bool()) {
+                    (Quantifier::Every, Some(Some(true)))
+                    | (Quantifier::None, Some(Some(false))) => {
+                        return node::TRUE;
                     }
+                    (Quantifier::Some, Some(Some(false))) => return node::FALSE,
+                    _ => {}
                 }
                 Node::Collection {
                     scope: *scope,
@@ -131,6 +135,7 @@ impl<'a> Fold<'a> {
                     relation: *relation,
                     quantifier: *quantifier,
                     element_scope: *element_scope,
+                    nullable: nullable(&body, self.schema),
                     body: Box::new(body),
                 }
             }
@@ -161,7 +166,11 @@ impl<'a> Fold<'a> {
                     },
                 }
             }
-            Node::List { func, list, value: v } => {
+            Node::List {
+                func,
+                list,
+                value: v,
+            } => {
                 let elem = kind_of(list, self.schema)
                     .or_else(|| kind_of(v, self.schema))
                     .map(|(k, _)| k);
@@ -216,8 +225,8 @@ impl<'a> Fold<'a> {
             self.elems[idx] = Some(item);
             let b = self.fold(body);
             let part = match quantifier {
-                Quantifier::Some | Quantifier::Every => node::truth(b, Truth::IsTrue),
-                Quantifier::None => node::truth(b, Truth::IsNotTrue),
+                Quantifier::Some | Quantifier::Every => b,
+                Quantifier::None => node::not(b),
             };
             // Short-circuit on a decisive constant.
             match (quantifier, part.as_const_bool()) {
@@ -233,18 +242,11 @@ impl<'a> Fold<'a> {
             }
         }
         self.elems[idx] = None;
+        // Three-valued: `?` is the OR of the bodies, `!` their AND, `^` the AND of their negations.
         match quantifier {
             Quantifier::Some => node::or(parts),
             Quantifier::Every | Quantifier::None => node::and(parts),
         }
-    }
-}
-
-fn read(v: &Value, hint: Option<(Kind, bool)>) -> Option<value::Scalar> {
-    match hint {
-        Some((_, true)) => None,
-        Some((k, false)) => value::coerce(v, k),
-        None => value::untyped(v),
     }
 }
 
@@ -292,7 +294,8 @@ fn fold_list(func: ListFn, l: Node, v: Node, elem: Option<Kind>) -> Node {
             list: Box::new(v),
             value: Box::new(l),
         },
-        (ListFn::HasSome | ListFn::HasEvery, _) if matches!(&v, Node::Const(Value::Array(a)) if a.is_empty()) => {
+        (ListFn::HasSome | ListFn::HasEvery, _) if matches!(&v, Node::Const(Value::Array(a)) if a.is_empty()) =>
+        {
             if func == ListFn::HasSome {
                 node::FALSE
             } else {

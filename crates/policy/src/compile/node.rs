@@ -12,10 +12,10 @@ use crate::ir::{FieldIdx, ModelIdx};
 
 /// `(x) IS TRUE` and friends: turn a three-valued boolean into a two-valued one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(clippy::enum_variant_names, reason = "they read as the SQL tests")]
 pub(crate) enum Truth {
     IsTrue,
     IsFalse,
-    IsNotTrue,
     IsNotFalse,
 }
 
@@ -25,7 +25,6 @@ impl Truth {
         match self {
             Truth::IsTrue => v == Some(true),
             Truth::IsFalse => v == Some(false),
-            Truth::IsNotTrue => v != Some(true),
             Truth::IsNotFalse => v != Some(false),
         }
     }
@@ -34,7 +33,6 @@ impl Truth {
         match self {
             Truth::IsTrue => " IS TRUE",
             Truth::IsFalse => " IS FALSE",
-            Truth::IsNotTrue => " IS NOT TRUE",
             Truth::IsNotFalse => " IS NOT FALSE",
         }
     }
@@ -85,8 +83,9 @@ pub(crate) enum Node {
     Or(Vec<Node>),
     Not(Box<Node>),
     Truth(Box<Node>, Truth),
-    /// A collection predicate over a to-many relation (two-valued: an element counts when its body
-    /// IS TRUE).
+    /// A collection predicate over a to-many relation, three-valued like SQL `ANY`/`ALL`: `?` is
+    /// TRUE if some element's body is TRUE, else NULL if some is NULL, else FALSE; `!` is FALSE if
+    /// some body is FALSE, else NULL if some is NULL, else TRUE; `^` is `NOT ?`.
     Collection {
         scope: ScopeIdx,
         hops: Arc<[Hop]>,
@@ -94,6 +93,8 @@ pub(crate) enum Node {
         quantifier: Quantifier,
         element_scope: ScopeIdx,
         body: Box<Node>,
+        /// Whether `body` can be NULL (else the predicate is two-valued and renders as one `EXISTS`).
+        nullable: bool,
     },
     AuthCollection {
         base: Option<ScopeIdx>,
@@ -149,11 +150,10 @@ impl Node {
     pub(crate) fn two_valued(&self) -> bool {
         match self {
             Node::Const(v) => v.is_boolean(),
-            Node::IsNull(_)
-            | Node::ToOneNull { .. }
-            | Node::Truth(..)
-            | Node::Collection { .. }
-            | Node::Related { .. } => true,
+            Node::IsNull(_) | Node::ToOneNull { .. } | Node::Truth(..) | Node::Related { .. } => {
+                true
+            }
+            Node::Collection { nullable, .. } => !nullable,
             Node::And(xs) | Node::Or(xs) => xs.iter().all(Node::two_valued),
             Node::Not(x) => x.two_valued(),
             _ => false,
@@ -216,6 +216,22 @@ pub(crate) fn not(x: Node) -> Node {
     match x {
         Node::Const(_) => Node::boolean(x.as_const_bool().flatten().map(|b| !b)),
         Node::Not(inner) => *inner,
+        // De Morgan holds in three-valued logic.
+        Node::And(xs) => or(xs.into_iter().map(not).collect()),
+        Node::Or(xs) => and(xs.into_iter().map(not).collect()),
+        // `NOT (a <> b)` is `a = b` in three-valued logic too (and keeps indexes usable).
+        Node::Compare { op, lhs, rhs } => Node::Compare {
+            op: match op {
+                CmpOp::Eq => CmpOp::Ne,
+                CmpOp::Ne => CmpOp::Eq,
+                CmpOp::Lt => CmpOp::Ge,
+                CmpOp::Le => CmpOp::Gt,
+                CmpOp::Gt => CmpOp::Le,
+                CmpOp::Ge => CmpOp::Lt,
+            },
+            lhs,
+            rhs,
+        },
         other => Node::Not(Box::new(other)),
     }
 }
@@ -233,7 +249,6 @@ pub(crate) fn truth(x: Node, t: Truth) -> Node {
             let rest: Vec<Node> = xs.into_iter().filter(|n| *n != NULL).collect();
             return match t {
                 Truth::IsTrue => FALSE,
-                Truth::IsNotTrue => TRUE,
                 Truth::IsFalse | Truth::IsNotFalse => truth(and(rest), t),
             };
         }
@@ -242,7 +257,7 @@ pub(crate) fn truth(x: Node, t: Truth) -> Node {
             return match t {
                 Truth::IsFalse => FALSE,
                 Truth::IsNotFalse => TRUE,
-                Truth::IsTrue | Truth::IsNotTrue => truth(or(rest), t),
+                Truth::IsTrue => truth(or(rest), t),
             };
         }
         _ => {}
@@ -250,7 +265,7 @@ pub(crate) fn truth(x: Node, t: Truth) -> Node {
     if x.two_valued() {
         return match t {
             Truth::IsTrue | Truth::IsNotFalse => x,
-            Truth::IsFalse | Truth::IsNotTrue => not(x),
+            Truth::IsFalse => not(x),
         };
     }
     Node::Truth(Box::new(x), t)
@@ -259,7 +274,6 @@ pub(crate) fn truth(x: Node, t: Truth) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::CmpOp;
 
     fn col() -> Node {
         Node::Column(ColRef {
@@ -295,23 +309,27 @@ mod tests {
         let and_null = || and(vec![x(), NULL]);
         let or_null = || or(vec![x(), NULL]);
         assert_eq!(truth(and_null(), Truth::IsTrue), FALSE);
-        assert_eq!(truth(and_null(), Truth::IsNotTrue), TRUE);
-        assert_eq!(truth(and_null(), Truth::IsFalse), Node::Truth(Box::new(x()), Truth::IsFalse));
+        assert_eq!(
+            truth(and_null(), Truth::IsFalse),
+            Node::Truth(Box::new(x()), Truth::IsFalse)
+        );
         assert_eq!(truth(or_null(), Truth::IsFalse), FALSE);
         assert_eq!(truth(or_null(), Truth::IsNotFalse), TRUE);
-        assert_eq!(truth(or_null(), Truth::IsTrue), Node::Truth(Box::new(x()), Truth::IsTrue));
+        assert_eq!(
+            truth(or_null(), Truth::IsTrue),
+            Node::Truth(Box::new(x()), Truth::IsTrue)
+        );
     }
 
     #[test]
     fn truth_tests_on_constants() {
-        for (v, t, f, nt, nf) in [
-            (TRUE, true, false, false, true),
-            (FALSE, false, true, true, false),
-            (NULL, false, false, true, true),
+        for (v, t, f, nf) in [
+            (TRUE, true, false, true),
+            (FALSE, false, true, false),
+            (NULL, false, false, true),
         ] {
             assert_eq!(truth(v.clone(), Truth::IsTrue), Node::boolean(Some(t)));
             assert_eq!(truth(v.clone(), Truth::IsFalse), Node::boolean(Some(f)));
-            assert_eq!(truth(v.clone(), Truth::IsNotTrue), Node::boolean(Some(nt)));
             assert_eq!(truth(v, Truth::IsNotFalse), Node::boolean(Some(nf)));
         }
     }

@@ -1,17 +1,17 @@
-//! Rendering a folded predicate as SQL for SQLite or PostgreSQL: columns, parameters, comparisons,
-//! to-one traversals (correlated scalar subqueries), `EXISTS` collection predicates and `check()`.
-//! String and list functions live in `render_fns`.
+//! Rendering a folded predicate as SQL for SQLite or PostgreSQL: the boolean structure, values and
+//! parameters, comparisons and `in`. Traversals and collection predicates live in `render_rel`,
+//! string and list functions in `render_fns`, the RLS flavour in `render_rls`.
 
 use serde_json::{Map, Value};
 
-use crate::expr::{CmpOp, Hop, Quantifier, ScopeIdx};
-use crate::ir::{RelationKind, Schema};
-use crate::relation_sql::related_from;
+use crate::expr::{CmpOp, ScopeIdx};
+use crate::ir::Schema;
 use crate::sql::{Dialect, SqlValue, SqlWriter};
 use crate::value::{self, Kind, Scalar};
 
-use super::fold::kind_of;
-use super::node::{ColRef, Node, Truth};
+use super::fold::{kind_of, nullable};
+use super::node::{self, Node, Truth};
+use super::render_rel::Source;
 
 pub(crate) struct Render<'a, 'w> {
     pub schema: &'a Schema,
@@ -19,6 +19,9 @@ pub(crate) struct Render<'a, 'w> {
     pub before: Option<&'a Map<String, Value>>,
     /// Table alias of each row scope.
     pub aliases: Vec<String>,
+    /// Row-level-security mode: `auth()` is read from the `manzil.auth` setting and values are
+    /// inlined as literals (see `render_rls`).
+    pub rls: bool,
 }
 
 /// A JSON value as a bound parameter of a column type (`None`: NULL or not readable as the type).
@@ -30,7 +33,9 @@ pub(crate) fn sql_value(v: &Value, kind: Option<Kind>, dialect: Dialect) -> Opti
             Dialect::Sqlite => SqlValue::Int(i64::from(b)),
             Dialect::Postgres => SqlValue::Bool(b),
         },
-        Scalar::Int(i) if kind == Some(Kind::Decimal) && dialect == Dialect::Postgres => SqlValue::Decimal(i.to_string()),
+        Scalar::Int(i) if kind == Some(Kind::Decimal) && dialect == Dialect::Postgres => {
+            SqlValue::Decimal(i.to_string())
+        }
         Scalar::Int(i) => SqlValue::Int(i),
         Scalar::Float(f) if kind == Some(Kind::Decimal) && dialect == Dialect::Postgres => {
             SqlValue::Decimal(match v {
@@ -45,9 +50,49 @@ pub(crate) fn sql_value(v: &Value, kind: Option<Kind>, dialect: Dialect) -> Opti
     })
 }
 
+/// The type a literal suggests when nothing else types a comparison (`auth().role == 'ADMIN'` in
+/// RLS mode).
+pub(crate) fn const_kind(n: &Node) -> Option<Kind> {
+    match n {
+        Node::Const(Value::String(_)) => Some(Kind::Text),
+        Node::Const(Value::Number(_)) => Some(Kind::Float),
+        Node::Const(Value::Bool(_)) => Some(Kind::Bool),
+        _ => None,
+    }
+}
+
 impl Render<'_, '_> {
     pub(crate) fn dialect(&self) -> Dialect {
         self.w.dialect
+    }
+
+    /// The predicate for a `WHERE`/`ON`/`CASE WHEN` position, where NULL already counts as FALSE: the
+    /// `IS TRUE` tests reachable through `AND`/`OR` alone are dropped (so indexes stay usable).
+    pub(crate) fn pred_where(&mut self, n: &Node) {
+        match n {
+            Node::Truth(x, Truth::IsTrue) => self.pred_where(x),
+            Node::And(xs) | Node::Or(xs) => {
+                let sep = if matches!(n, Node::And(_)) {
+                    " AND "
+                } else {
+                    " OR "
+                };
+                self.w.push("(");
+                for (i, x) in xs.iter().enumerate() {
+                    if i > 0 {
+                        self.w.push(sep);
+                    }
+                    self.pred_where(x);
+                }
+                self.w.push(")");
+            }
+            Node::Const(_) | Node::Column(_) | Node::Before { .. } => {
+                self.w.push("(");
+                self.boolean(n);
+                self.w.push(")");
+            }
+            other => self.boolean(other),
+        }
     }
 
     /// The top-level predicate: parenthesised and two-valued.
@@ -61,18 +106,14 @@ impl Render<'_, '_> {
         }
     }
 
-    /// `(n) IS TRUE` etc., without the test when `n` is already two-valued.
+    /// `(n) IS TRUE` etc., without the test when `n` is never NULL.
     pub(crate) fn truth(&mut self, n: &Node, t: Truth) {
         if let Some(v) = n.as_const_bool() {
             self.w.push(if t.apply(v) { "TRUE" } else { "FALSE" });
-        } else if n.two_valued() {
+        } else if n.two_valued() || !nullable(n, self.schema) {
             match t {
                 Truth::IsTrue | Truth::IsNotFalse => self.boolean(n),
-                Truth::IsFalse | Truth::IsNotTrue => {
-                    self.w.push("(NOT ");
-                    self.boolean(n);
-                    self.w.push(")");
-                }
+                Truth::IsFalse => self.boolean(&node::not(n.clone())),
             }
         } else {
             self.w.push("(");
@@ -95,9 +136,19 @@ impl Render<'_, '_> {
             Node::Const(Value::Bool(b)) => {
                 self.w.push(if *b { "TRUE" } else { "FALSE" });
             }
-            Node::Const(_) | Node::Auth(_) | Node::AuthElement { .. } | Node::AuthCollection { .. } | Node::Now => {
-                self.null_bool()
-            }
+            Node::Auth(_) | Node::AuthElement { .. } if self.rls => self.value(n, Some(Kind::Bool)),
+            Node::AuthCollection {
+                base,
+                path,
+                quantifier,
+                element_scope,
+                body,
+            } if self.rls => self.auth_collection(*base, path, *quantifier, *element_scope, body),
+            Node::Const(_)
+            | Node::Auth(_)
+            | Node::AuthElement { .. }
+            | Node::AuthCollection { .. }
+            | Node::Now => self.null_bool(),
             Node::Column(_) | Node::Before { .. } => self.value(n, Some(Kind::Bool)),
             Node::IsNull(x) => {
                 self.w.push("(");
@@ -114,7 +165,11 @@ impl Render<'_, '_> {
             Node::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs),
             Node::In { lhs, rhs } => self.in_(lhs, rhs),
             Node::And(xs) | Node::Or(xs) => {
-                let sep = if matches!(n, Node::And(_)) { " AND " } else { " OR " };
+                let sep = if matches!(n, Node::And(_)) {
+                    " AND "
+                } else {
+                    " OR "
+                };
                 self.w.push("(");
                 for (i, x) in xs.iter().enumerate() {
                     if i > 0 {
@@ -137,7 +192,15 @@ impl Render<'_, '_> {
                 quantifier,
                 element_scope,
                 body,
-            } => self.collection(*scope, hops, *relation, *quantifier, *element_scope, body),
+                nullable,
+            } => {
+                let source = Source::Relation {
+                    scope: *scope,
+                    hops,
+                    relation: *relation,
+                };
+                self.collection(&source, *quantifier, *element_scope, body, *nullable);
+            }
             Node::Str {
                 func,
                 target,
@@ -150,7 +213,7 @@ impl Render<'_, '_> {
                     Dialect::Sqlite => "(json_array_length(",
                     Dialect::Postgres => "(cardinality(",
                 });
-                self.value(list, None);
+                self.array_value(list, None);
                 self.w.push(") = 0)");
             }
             Node::Related { scope, hops, body } => {
@@ -176,7 +239,11 @@ impl Render<'_, '_> {
             Node::Column(c) => self.column(c),
             Node::Const(v) => self.param(v, kind),
             Node::Before { model, field } => {
-                let f = self.schema.models.get(*model).and_then(|m| m.fields.get(*field));
+                let f = self
+                    .schema
+                    .models
+                    .get(*model)
+                    .and_then(|m| m.fields.get(*field));
                 let v = f.and_then(|f| self.before?.get(&f.name));
                 let kind = f.and_then(value::field_kind).map(|(k, _)| k);
                 match v {
@@ -185,6 +252,10 @@ impl Render<'_, '_> {
                         self.w.push("NULL");
                     }
                 }
+            }
+            Node::Auth(path) if self.rls => self.auth_value(None, path, kind),
+            Node::AuthElement { scope, path } if self.rls => {
+                self.auth_value(Some(*scope), path, kind)
             }
             Node::Now => {
                 self.w.push(match self.dialect() {
@@ -199,12 +270,19 @@ impl Render<'_, '_> {
     /// A bound parameter typed as `kind`, or `NULL`.
     pub(crate) fn param(&mut self, v: &Value, kind: Option<Kind>) {
         match sql_value(v, kind, self.dialect()) {
-            Some(p) => {
-                self.w.param(p);
-            }
+            Some(p) => self.bind(p),
             None => {
                 self.w.push("NULL");
             }
+        }
+    }
+
+    /// A parameter (a literal in RLS mode).
+    pub(crate) fn bind(&mut self, v: SqlValue) {
+        if self.rls {
+            self.w.push(&super::render_rls::literal(&v));
+        } else {
+            self.w.param(v);
         }
     }
 
@@ -228,94 +306,12 @@ impl Render<'_, '_> {
         (0..n).map(|_| self.w.fresh_alias()).collect()
     }
 
-    /// `alias."column"`, or a correlated scalar subquery following to-one hops.
-    fn column(&mut self, c: &ColRef) {
-        let outer = self.alias(c.scope);
-        let col = self
-            .schema
-            .models
-            .get(c.model)
-            .and_then(|m| m.fields.get(c.field))
-            .map_or("", |f| f.column.as_str());
-        if c.hops.is_empty() {
-            self.w.column(&outer, col);
-            return;
-        }
-        let aliases = self.alloc(c.hops.len());
-        let last = aliases.last().cloned().unwrap_or_default();
-        self.w.push("(SELECT ").column(&last, col).push(" ");
-        self.chain(&outer, &c.hops, &aliases);
-        self.w.push(")");
-    }
-
-    /// `FROM "T1" AS a1, "T2" AS a2 WHERE <join outer→a1> AND <join a1→a2>` for to-one hops.
-    pub(crate) fn chain(&mut self, outer: &str, hops: &[Hop], aliases: &[String]) {
-        self.w.push("FROM ");
-        for (i, (hop, alias)) in hops.iter().zip(aliases).enumerate() {
-            if i > 0 {
-                self.w.push(", ");
-            }
-            let table = self
-                .schema
-                .models
-                .get(hop.model)
-                .and_then(|m| m.fields.get(hop.field)?.relation())
-                .and_then(|r| self.schema.models.get(r.target))
-                .map_or("", |t| t.table.as_str());
-            self.w.ident(table).push(" AS ").push(alias);
-        }
-        self.w.push(" WHERE ");
-        let mut prev = outer.to_owned();
-        for (i, (hop, alias)) in hops.iter().zip(aliases).enumerate() {
-            if i > 0 {
-                self.w.push(" AND ");
-            }
-            self.to_one_join(*hop, &prev, alias);
-            prev.clone_from(alias);
-        }
-    }
-
-    /// The join condition of a to-one hop from the row `outer` to the related row `inner`.
-    fn to_one_join(&mut self, hop: Hop, outer: &str, inner: &str) {
-        let schema = self.schema;
-        let Some(m) = schema.models.get(hop.model) else {
-            self.w.push("1 = 0");
-            return;
-        };
-        let Some(rel) = m.fields.get(hop.field).and_then(|f| f.relation()) else {
-            self.w.push("1 = 0");
-            return;
-        };
-        let Some(t) = schema.models.get(rel.target) else {
-            self.w.push("1 = 0");
-            return;
-        };
-        let (ours, theirs) = match &rel.kind {
-            RelationKind::Owned {
-                fields, references, ..
-            } => (fields, references),
-            RelationKind::Inverse { fields, references } => (references, fields),
-            RelationKind::ManyToMany { .. } => {
-                self.w.push("1 = 0");
-                return;
-            }
-        };
-        for (i, (o, t_f)) in ours.iter().zip(theirs).enumerate() {
-            if i > 0 {
-                self.w.push(" AND ");
-            }
-            let (Some(of), Some(tf)) = (m.fields.get(*o), t.fields.get(*t_f)) else {
-                self.w.push("1 = 0");
-                continue;
-            };
-            self.w.column(inner, &tf.column).push(" = ").column(outer, &of.column);
-        }
-    }
-
     fn compare(&mut self, op: CmpOp, lhs: &Node, rhs: &Node) {
         let kind = kind_of(lhs, self.schema)
             .or_else(|| kind_of(rhs, self.schema))
-            .map(|(k, _)| k);
+            .map(|(k, _)| k)
+            .or_else(|| const_kind(lhs))
+            .or_else(|| const_kind(rhs));
         let op = match op {
             CmpOp::Eq => " = ",
             CmpOp::Ne => " <> ",
@@ -345,7 +341,11 @@ impl Render<'_, '_> {
     fn in_(&mut self, lhs: &Node, rhs: &Node) {
         match rhs {
             Node::Const(Value::Array(items)) if !items.is_empty() => {
-                let kind = kind_of(lhs, self.schema).map(|(k, _)| k);
+                let kind = kind_of(lhs, self.schema).map(|(k, _)| k).or_else(|| {
+                    items
+                        .first()
+                        .and_then(|i| const_kind(&Node::Const(i.clone())))
+                });
                 self.w.push("(");
                 self.operand(lhs, kind);
                 self.w.push(" IN (");
@@ -365,41 +365,4 @@ impl Render<'_, '_> {
         }
     }
 
-    fn collection(
-        &mut self,
-        scope: ScopeIdx,
-        hops: &[Hop],
-        relation: Hop,
-        quantifier: Quantifier,
-        element_scope: ScopeIdx,
-        body: &Node,
-    ) {
-        let outer = self.alias(scope);
-        self.w.push(match quantifier {
-            Quantifier::Some => "(EXISTS (SELECT 1 ",
-            Quantifier::Every | Quantifier::None => "(NOT EXISTS (SELECT 1 ",
-        });
-        let from = if hops.is_empty() {
-            outer
-        } else {
-            let aliases = self.alloc(hops.len());
-            self.chain(&outer, hops, &aliases);
-            self.w.push(" AND EXISTS (SELECT 1 ");
-            aliases.last().cloned().unwrap_or(outer)
-        };
-        let elem = related_from(self.w, self.schema, relation.model, relation.field, &from);
-        self.set_alias(element_scope, elem);
-        let test = match quantifier {
-            Quantifier::Some | Quantifier::None => Truth::IsTrue,
-            Quantifier::Every => Truth::IsNotTrue,
-        };
-        if body.as_const_bool() != Some(Some(true)) || test == Truth::IsNotTrue {
-            self.w.push(" AND ");
-            self.truth(body, test);
-        }
-        if !hops.is_empty() {
-            self.w.push(")");
-        }
-        self.w.push("))");
-    }
 }

@@ -39,7 +39,7 @@ impl Render<'_, '_> {
                     self.w.push("(");
                     self.value(target, text);
                     self.w.push(if ci { " ILIKE " } else { " LIKE " });
-                    self.w.param(SqlValue::Text(pattern));
+                    self.bind(SqlValue::Text(pattern));
                     self.w.push(" ESCAPE '\\')");
                 }
                 // SQLite's LIKE ignores ASCII case, so compare exactly with instr/substr.
@@ -88,7 +88,11 @@ impl Render<'_, '_> {
                 self.w.push(") > 0");
             }
             (Dialect::Postgres, StringFn::StartsWith | StringFn::EndsWith) => {
-                self.w.push(if func == StringFn::StartsWith { "left(" } else { "right(" });
+                self.w.push(if func == StringFn::StartsWith {
+                    "left("
+                } else {
+                    "right("
+                });
                 self.ci(target, ci);
                 self.w.push(", length(");
                 self.value(value, text);
@@ -143,7 +147,9 @@ impl Render<'_, '_> {
 
     /// `x in listColumn` / `has(listColumn, x)`.
     pub(crate) fn list_contains(&mut self, list: &Node, x: &Node) {
-        let elem = kind_of(list, self.schema).map(|(k, _)| k);
+        let elem = kind_of(list, self.schema)
+            .or_else(|| kind_of(x, self.schema))
+            .map(|(k, _)| k);
         let x_nullable = Self::nullable(x);
         match self.dialect() {
             Dialect::Postgres => {
@@ -156,7 +162,7 @@ impl Render<'_, '_> {
                 }
                 self.value(x, elem);
                 self.w.push(" = ANY(");
-                self.value(list, None);
+                self.array_value(list, elem);
                 self.w.push(if x_nullable { ") END)" } else { "))" });
             }
             Dialect::Sqlite => {
@@ -169,7 +175,8 @@ impl Render<'_, '_> {
                     self.w.push(" IS NULL");
                 }
                 let j = self.w.fresh_alias();
-                self.w.push(" THEN NULL ELSE EXISTS (SELECT 1 FROM json_each(");
+                self.w
+                    .push(" THEN NULL ELSE EXISTS (SELECT 1 FROM json_each(");
                 self.value(list, None);
                 self.w.push(&format!(") AS {j} WHERE {j}.value = "));
                 self.value(x, elem);
@@ -197,7 +204,11 @@ impl Render<'_, '_> {
             (Dialect::Postgres, _, _) => {
                 self.w.push("(");
                 self.pg_array_operand(list, elem);
-                self.w.push(if func == ListFn::HasSome { " && " } else { " @> " });
+                self.w.push(if func == ListFn::HasSome {
+                    " && "
+                } else {
+                    " @> "
+                });
                 self.pg_array_operand(value, elem);
                 self.w.push(")");
             }
@@ -250,16 +261,28 @@ impl Render<'_, '_> {
                     self.value(a, None);
                     self.w.push(&format!(") AS {ja}, json_each("));
                     self.value(b, None);
-                    self.w.push(&format!(") AS {jb} WHERE {ja}.value = {jb}.value)"));
+                    self.w
+                        .push(&format!(") AS {jb} WHERE {ja}.value = {jb}.value)"));
                 } else {
                     self.w.push("NOT EXISTS (SELECT 1 FROM json_each(");
                     self.value(b, None);
-                    self.w.push(&format!(") AS {jb} WHERE NOT EXISTS (SELECT 1 FROM json_each("));
+                    self.w.push(&format!(
+                        ") AS {jb} WHERE NOT EXISTS (SELECT 1 FROM json_each("
+                    ));
                     self.value(a, None);
-                    self.w.push(&format!(") AS {ja} WHERE {ja}.value = {jb}.value))"));
+                    self.w
+                        .push(&format!(") AS {ja} WHERE {ja}.value = {jb}.value))"));
                 }
                 self.w.push(" END)");
             }
+        }
+    }
+
+    /// A list value: a list column, or (RLS mode) an auth list as a PostgreSQL array.
+    pub(crate) fn array_value(&mut self, n: &Node, elem: Option<Kind>) {
+        match n {
+            Node::Auth(_) | Node::AuthElement { .. } if self.rls => self.auth_array(n, elem),
+            other => self.value(other, None),
         }
     }
 
@@ -293,7 +316,7 @@ impl Render<'_, '_> {
             Node::Const(Value::Array(items)) => {
                 if int {
                     let ints: Vec<i64> = items.iter().filter_map(Value::as_i64).collect();
-                    self.w.param(SqlValue::IntArray(ints));
+                    self.bind(SqlValue::IntArray(ints));
                 } else {
                     let texts: Vec<String> = items
                         .iter()
@@ -305,13 +328,15 @@ impl Render<'_, '_> {
                             },
                         })
                         .collect();
-                    self.w.param(SqlValue::TextArray(texts));
+                    self.bind(SqlValue::TextArray(texts));
                 }
             }
+            Node::Auth(_) | Node::AuthElement { .. } if self.rls => self.auth_array(n, elem),
             other => {
                 self.w.push("CAST(");
                 self.value(other, None);
-                self.w.push(if int { " AS bigint[])" } else { " AS text[])" });
+                self.w
+                    .push(if int { " AS bigint[])" } else { " AS text[])" });
             }
         }
     }

@@ -26,6 +26,7 @@ pub fn parse(src: &str) -> (SchemaAst, Vec<Diagnostic>) {
     (ast, p.diags)
 }
 
+/// Parser state: the tokens, the position, diagnostics so far and the expression depth.
 pub(crate) struct Parser {
     tokens: Vec<Token>,
     pos: usize,

@@ -73,16 +73,18 @@ impl Writer<'_, '_> {
                     new_ids.insert(m.fields[*fi].name.clone(), crate::value::sql_to_json(v));
                 }
             }
-            let post = ctx.guard(model, Operation::PostUpdate);
-            if !self.row_passes(model, &new_ids, &post, Some(pre)).await? {
-                return Err(self
-                    .reject(model, Operation::PostUpdate, Subject::Stored(&new_ids, Some(pre)), "post-update rules rejected the update")
-                    .await);
-            }
         }
         let row = self.reload(model, &new_ids).await?;
+        let touched = !assigns.is_empty() || !pending.is_empty();
         for (fi, ops) in pending {
             self.nested_for_parent(model, &row, fi, ops, false).await?;
+        }
+        // Post-update rules see the row after the whole nested write (children included).
+        let post = ctx.guard(model, Operation::PostUpdate);
+        if touched && !self.row_passes(model, &new_ids, &post, Some(pre)).await? {
+            return Err(self
+                .reject(model, Operation::PostUpdate, Subject::Stored(&new_ids, Some(pre)), "post-update rules rejected the update")
+                .await);
         }
         Ok(row)
     }

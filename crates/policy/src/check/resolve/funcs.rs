@@ -3,10 +3,10 @@
 
 use super::{Mode, Opd, Resolver, Ty, Val};
 use crate::ast::{AExpr, AExprKind, Arg, Ident};
-use crate::check::{Ctx, names};
+use crate::check::names;
 use crate::diag::Span;
 use crate::expr::{Casing, Expr, ListFn, StringFn};
-use crate::ir::{FieldType, Operation, ScalarType};
+use crate::ir::{Operation, ScalarType};
 
 const FUNCTIONS: [&str; 14] = [
     "auth",
@@ -330,87 +330,4 @@ impl Resolver<'_, '_, '_> {
             }
         }
     }
-}
-
-/// `@default(auth().a.b)`: the checked path `["a", "b"]`.
-pub(crate) fn auth_default_path(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<String>> {
-    let mut members: Vec<&Ident> = Vec::new();
-    let mut cur = e.unparen();
-    while let AExprKind::Member { base, member } = &cur.kind {
-        members.push(member);
-        cur = base.unparen();
-    }
-    members.reverse();
-    let is_auth = matches!(&cur.kind, AExprKind::Call { name, args } if name.name == "auth" && args.is_empty());
-    if !is_auth {
-        ctx.diags.error(
-            e.span,
-            "unsupported default value",
-            "only `auth().field` member access is allowed in `@default`",
-        );
-        return None;
-    }
-    let Some(auth) = &ctx.auth else {
-        ctx.diags.error(
-            cur.span,
-            "`auth()` is used but there is no auth model",
-            "mark a model or type with `@@auth`, or declare a model named `User`",
-        );
-        return None;
-    };
-    let mut shape = auth.name.clone();
-    let mut path = Vec::new();
-    for (i, m) in members.iter().enumerate() {
-        let field = ctx
-            .shapes
-            .get(&shape)
-            .and_then(|s| s.fields.iter().find(|f| f.name == m.name))
-            .cloned();
-        let Some(field) = field else {
-            let cands: Vec<String> = ctx
-                .shapes
-                .get(&shape)
-                .map(|s| s.fields.iter().map(|f| f.name.clone()).collect())
-                .unwrap_or_default();
-            let hint = names::did_you_mean(&m.name, cands.iter().map(String::as_str), || {
-                format!("add a field `{}` to `{shape}`", m.name)
-            });
-            ctx.diags.error(
-                m.span,
-                format!("unknown field `{}` on auth type `{shape}`", m.name),
-                hint,
-            );
-            return None;
-        };
-        path.push(m.name.clone());
-        match field.ty {
-            FieldType::Named(n) if i + 1 < members.len() && !field.list => shape = n,
-            FieldType::Named(_) if i + 1 == members.len() || field.list => {
-                ctx.diags.error(
-                    m.span,
-                    format!("`{}` is not a scalar field", m.name),
-                    "use a scalar field of the auth type, e.g. `auth().id`",
-                );
-                return None;
-            }
-            _ if i + 1 < members.len() => {
-                ctx.diags.error(
-                    m.span,
-                    format!("member access on scalar field `{}`", m.name),
-                    "remove the trailing member access",
-                );
-                return None;
-            }
-            _ => {}
-        }
-    }
-    if path.is_empty() {
-        ctx.diags.error(
-            e.span,
-            "`@default(auth())` needs a field",
-            "write e.g. `@default(auth().id)`",
-        );
-        return None;
-    }
-    Some(path)
 }

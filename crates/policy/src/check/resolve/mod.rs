@@ -20,9 +20,6 @@ use crate::diag::Span;
 use crate::expr::{Expr, Hop, ScopeIdx};
 use crate::ir::{EnumIdx, Literal, Model, ModelIdx, ScalarType};
 
-pub(crate) use funcs::auth_default_path;
-pub(crate) use ops::literal_value;
-
 /// How `before()` / `future()` are treated in the rule being resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -120,6 +117,7 @@ pub(crate) fn auth_expr(base: Option<ScopeIdx>, path: Vec<String>) -> Expr {
 }
 
 impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
+    /// A resolver for a rule of `model` (scope 0) in `mode`.
     pub fn new(ctx: &'c mut Ctx<'a>, models: &'m [Model], model: ModelIdx, mode: Mode) -> Self {
         let scopes = vec![Scope {
             kind: ScopeKind::Row(model),

@@ -2,11 +2,11 @@
 //! normalizations `auth() == this`, `auth() == rel`, `rel == null` and `auth() == null`.
 
 use super::{Opd, Resolver, Ty, Val, auth_expr};
-use crate::ast::{AExpr, AExprKind, BinOp};
-use crate::check::{Ctx, names};
+use crate::ast::{AExpr, BinOp};
+use crate::check::Ctx;
 use crate::diag::Span;
 use crate::expr::{CmpOp, Expr, Hop, ScopeIdx};
-use crate::ir::{FieldKind, Literal, ModelIdx, RelationKind, ScalarType};
+use crate::ir::{Literal, ModelIdx, RelationKind, ScalarType};
 
 /// A human name for a type, for messages.
 pub(crate) fn ty_name(r: &Resolver<'_, '_, '_>, ty: &Ty, list: bool) -> String {
@@ -339,6 +339,27 @@ pub(crate) fn in_expr(
         );
         return None;
     }
+    if let (Ty::Enum(e), Expr::Lit(Literal::Array(items))) = (&a.ty, &b.expr) {
+        let bad = items.iter().find_map(|i| match i {
+            Literal::Enum(v) if !compatible(r.ctx, &a.ty, &Ty::EnumLit(v.clone())) => {
+                Some(v.clone())
+            }
+            _ => None,
+        });
+        if let Some(v) = bad {
+            let en = r
+                .ctx
+                .enums
+                .get(*e)
+                .map_or_else(String::new, |x| x.name.clone());
+            r.err(
+                op_span,
+                format!("type mismatch: `{v}` is not a value of enum `{en}`"),
+                "list values of the field's enum",
+            );
+            return None;
+        }
+    }
     Some(Expr::In {
         lhs: Box::new(a.expr),
         rhs: Box::new(b.expr),
@@ -384,55 +405,4 @@ pub(crate) fn array(r: &mut Resolver<'_, '_, '_>, items: &[AExpr], span: Span) -
         ty,
         list: true,
     }))
-}
-
-/// A literal `@default` value for a field of `kind`.
-pub(crate) fn literal_value(ctx: &mut Ctx<'_>, e: &AExpr, kind: &FieldKind) -> Option<Literal> {
-    let lit = match &e.unparen().kind {
-        AExprKind::Str(s) => Literal::String(s.clone()),
-        AExprKind::Int(i) => Literal::Int(*i),
-        AExprKind::Float(f) => Literal::Float(*f),
-        AExprKind::Bool(b) => Literal::Bool(*b),
-        AExprKind::Null => Literal::Null,
-        AExprKind::Ref(name) => {
-            let FieldKind::Enum(ei) = kind else {
-                ctx.diags.error(e.span, format!("`{name}` is not a valid default for this field"), "use a literal, `now()`, `uuid()`, `cuid()`, `autoincrement()` or `auth().field`");
-                return None;
-            };
-            let en = ctx.enums.get(*ei)?;
-            if !en.values.contains(name) {
-                let hint = names::did_you_mean(name, en.values.iter().map(String::as_str), || {
-                    format!("use one of: {}", en.values.join(", "))
-                });
-                let msg = format!("`{name}` is not a value of enum `{}`", en.name);
-                ctx.diags.error(e.span, msg, hint);
-                return None;
-            }
-            Literal::Enum(name.clone())
-        }
-        AExprKind::Array(items) => {
-            let mut out = Vec::new();
-            for i in items {
-                out.push(literal_value(ctx, i, kind)?);
-            }
-            Literal::Array(out)
-        }
-        _ => {
-            ctx.diags.error(
-                e.span,
-                "unsupported default value",
-                "use a literal, `now()`, `uuid()`, `cuid()`, `autoincrement()` or `auth().field`",
-            );
-            return None;
-        }
-    };
-    if !crate::check::fields::literal_fits(&lit, kind) {
-        ctx.diags.error(
-            e.span,
-            "default value does not match the field's type",
-            "use a value of the field's type",
-        );
-        return None;
-    }
-    Some(lit)
 }

@@ -102,6 +102,7 @@ impl Resolver<'_, '_, '_> {
         self.err(span, format!("unknown field `{name}` on {what}"), hint);
     }
 
+    /// Field `name` of the model or type `shape` (as seen through `auth()`).
     pub(crate) fn shape_field(&self, shape: &str, name: &str) -> Option<AuthField> {
         self.ctx
             .shapes
@@ -127,7 +128,10 @@ impl Resolver<'_, '_, '_> {
             FieldKind::Scalar(s) => Ty::Scalar(*s),
             FieldKind::Enum(e) => Ty::Enum(*e),
             FieldKind::Relation(rel) => {
-                if self.create && !matches!(rel.kind, RelationKind::Owned { .. }) {
+                // The row being created has no id yet, so nothing can point to it: relations of
+                // this row that it does not own are empty. Relations of other rows are fine.
+                let own_row = scope == 0 && hops.is_empty();
+                if self.create && own_row && !matches!(rel.kind, RelationKind::Owned { .. }) {
                     self.err(
                         span,
                         format!("non-owned relation fields are not allowed in \"create\" rules (`{}`)", f.name),

@@ -146,21 +146,28 @@ fn before_and_future_placement() {
 
 #[test]
 fn non_owned_relation_in_create_rule() {
-    let rule = "@@allow('create', author.posts?[title == 'x'])";
+    // Rules of User (line 13, after `memberships`).
+    let in_user = |rule: &str| {
+        base("").replace(
+            "  memberships Membership[]\n",
+            &format!("  memberships Membership[]\n  {rule}\n"),
+        )
+    };
+    let rule = "@@allow('create', posts?[title == 'x'])";
     let d = one_error(
-        &base(rule),
-        RULE_LINE,
+        &in_user(rule),
+        13,
         col_of(rule, "posts"),
         r#"non-owned relation fields are not allowed in "create" rules"#,
     );
     assert!(d.hint.is_some());
-    // Owned relations and auth() paths are fine.
+    // `all` includes create; `this.` is the same row.
+    let rule = "@@allow('all', this.profile != null)";
+    one_error(&in_user(rule), 13, col_of(rule, "profile"), "non-owned");
+    // Owned relations, relations of other rows and auth() paths are fine.
     ok(&base(
-        "@@allow('create', author.role == ADMIN && auth().posts?[title == 'x'])",
+        "@@allow('create', author.role == ADMIN && author.posts?[title == 'x'] && auth().posts?[title == 'x'])",
     ));
-    // `all` includes create.
-    let rule = "@@allow('all', author.profile != null)";
-    one_error(&base(rule), RULE_LINE, col_of(rule, "profile"), "non-owned");
 }
 
 #[test]
@@ -173,6 +180,11 @@ fn type_mismatches() {
     rule_error("@@allow('read', color == ADMIN)", "==", "type mismatch");
     rule_error("@@allow('read', author.age > 'x')", ">", "type mismatch");
     rule_error("@@allow('read', color in [ADMIN])", "in", "type mismatch");
+    rule_error(
+        "@@allow('read', color in [RED, ADMIN])",
+        "in",
+        "`ADMIN` is not a value of enum `Color`",
+    );
     rule_error(
         "@@allow('read', title)",
         "title",

@@ -3,7 +3,7 @@
 use super::ok;
 use crate::diag::Severity;
 use crate::expr::{Casing, CmpOp, Expr, Hop, ListFn, Quantifier, StringFn};
-use crate::ir::{DefaultValue, Literal, Operation, Schema};
+use crate::ir::{Literal, Operation, Schema};
 
 /// A small schema; `rules` go into model `Post` at line 31, column 3.
 pub(super) fn base(rules: &str) -> String {
@@ -55,7 +55,7 @@ pub(super) fn col_of(rules: &str, needle: &str) -> u32 {
 }
 
 /// The expression of the single rule of `Post`.
-fn post_expr(rule: &str) -> (Schema, Expr) {
+pub(super) fn post_expr(rule: &str) -> (Schema, Expr) {
     let s = ok(&base(rule)).schema;
     let post = s.model_index("Post").unwrap_or_else(|| panic!("Post"));
     let e = s
@@ -68,11 +68,11 @@ fn post_expr(rule: &str) -> (Schema, Expr) {
     (s, e)
 }
 
-const POST: usize = 3;
-const USER: usize = 0;
-const PROFILE: usize = 1;
+pub(super) const POST: usize = 3;
+pub(super) const USER: usize = 0;
+pub(super) const PROFILE: usize = 1;
 
-fn c(model: usize, field: usize) -> Expr {
+pub(super) fn c(model: usize, field: usize) -> Expr {
     Expr::Column {
         scope: 0,
         hops: vec![],
@@ -81,11 +81,11 @@ fn c(model: usize, field: usize) -> Expr {
     }
 }
 
-fn s(v: &str) -> Expr {
+pub(super) fn s(v: &str) -> Expr {
     Expr::Lit(Literal::String(v.into()))
 }
 
-fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
+pub(super) fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
     Expr::Compare {
         op,
         lhs: Box::new(a),
@@ -93,7 +93,7 @@ fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
     }
 }
 
-fn author_hop() -> Hop {
+pub(super) fn author_hop() -> Hop {
     Hop {
         model: POST,
         field: 3,
@@ -429,164 +429,4 @@ fn every_and_none_quantifiers() {
             ..
         }
     ));
-}
-
-#[test]
-fn field_wins_over_enum_value() {
-    let src = "enum Kind { draft live }
-model User {
-  id    String @id
-  draft Boolean
-  kind  Kind
-  @@allow('read', draft && kind == live)
-}";
-    let l = ok(src);
-    let e = &l.schema.models[0].rules[0].expr;
-    assert_eq!(
-        *e,
-        Expr::and(
-            c(0, 1),
-            cmp(CmpOp::Eq, c(0, 2), Expr::Lit(Literal::Enum("live".into())))
-        )
-    );
-}
-
-#[test]
-fn auth_type_declared_with_type_block() {
-    let src = "type Auth {
-  userId   String @id
-  tenantId String
-  roles    String[]
-  @@auth
-}
-model User {
-  id       String @id
-  tenantId String @default(auth().tenantId)
-  @@allow('all', auth() == this)
-  @@allow('read', 'admin' in auth().roles)
-}";
-    let sch = ok(src).schema;
-    assert_eq!(sch.auth.name, "Auth");
-    assert_eq!(sch.auth.model, None);
-    assert_eq!(sch.auth.id_fields, ["userId"]);
-    assert_eq!(sch.models.len(), 1, "a type is not a table");
-    let u = &sch.models[0];
-    assert_eq!(
-        u.fields[1].default,
-        Some(DefaultValue::Auth(vec!["tenantId".into()]))
-    );
-    assert_eq!(
-        u.rules[0].expr,
-        cmp(
-            CmpOp::Eq,
-            Expr::Auth {
-                path: vec!["userId".into()]
-            },
-            c(0, 0)
-        )
-    );
-    assert_eq!(
-        u.rules[1].expr,
-        Expr::In {
-            lhs: Box::new(s("admin")),
-            rhs: Box::new(Expr::Auth {
-                path: vec!["roles".into()]
-            })
-        }
-    );
-}
-
-#[test]
-fn auth_path_through_relations() {
-    let (_, e) = post_expr("@@allow('read', auth().profile.bio == title)");
-    assert_eq!(
-        e,
-        cmp(
-            CmpOp::Eq,
-            Expr::Auth {
-                path: vec!["profile".into(), "bio".into()]
-            },
-            c(POST, 1)
-        )
-    );
-}
-
-#[test]
-fn v2_future_in_all_rule_splits() {
-    let (s, _) = post_expr("@@allow('all', future().title == title)");
-    let rules = &s.model(POST).rules;
-    assert_eq!(rules.len(), 2);
-    assert_eq!(rules[0].ops, [Operation::PostUpdate]);
-    assert_eq!(
-        rules[0].expr,
-        cmp(CmpOp::Eq, c(POST, 1), Expr::Before { field: 1 })
-    );
-    assert_eq!(
-        rules[1].ops,
-        [Operation::Create, Operation::Read, Operation::Delete]
-    );
-    assert_eq!(rules[1].expr, cmp(CmpOp::Eq, c(POST, 1), c(POST, 1)));
-    assert_eq!(rules[0].source, rules[1].source);
-}
-
-#[test]
-fn operation_lists() {
-    let (s, _) = post_expr("@@deny('create, update ,delete', title == '')");
-    assert_eq!(
-        s.model(POST).rules[0].ops,
-        [Operation::Create, Operation::Update, Operation::Delete]
-    );
-    let l = ok(
-        &base("title String @allow('all', auth() != null) @deny('update', true)")
-            .replace("  title    String\n", ""),
-    );
-    let f = &l.schema.model(POST).fields;
-    let t = f
-        .iter()
-        .find(|f| f.name == "title")
-        .unwrap_or_else(|| panic!("title"));
-    assert_eq!(t.rules[0].ops, [Operation::Read, Operation::Update]);
-    assert_eq!(t.rules[1].ops, [Operation::Update]);
-}
-
-#[test]
-fn escapes_and_literals() {
-    let (_, e) =
-        post_expr(r#"@@allow('read', title == "a\"b" || title == 'c\'d' || author.age >= -3)"#);
-    let Expr::Or(l, r) = e else { panic!() };
-    assert_eq!(
-        *r,
-        cmp(
-            CmpOp::Ge,
-            Expr::Column {
-                scope: 0,
-                hops: vec![author_hop()],
-                model: USER,
-                field: 3
-            },
-            Expr::Lit(Literal::Int(-3))
-        )
-    );
-    let Expr::Or(a, b) = *l else { panic!() };
-    assert_eq!(*a, cmp(CmpOp::Eq, c(POST, 1), s("a\"b")));
-    assert_eq!(*b, cmp(CmpOp::Eq, c(POST, 1), s("c'd")));
-}
-
-#[test]
-fn unknown_attributes_warn_but_db_attributes_do_not() {
-    let l = ok(&base(
-        "@@schema(\"crm\")\n  summary String @db.Text @length(1, 10)",
-    ));
-    let msgs: Vec<(u32, u32, &str)> = l
-        .warnings
-        .iter()
-        .map(|w| (w.span.line, w.span.col, w.message.as_str()))
-        .collect();
-    assert_eq!(
-        msgs,
-        vec![
-            (RULE_LINE, 3, "unknown attribute `@@schema` is ignored"),
-            (RULE_LINE + 1, 27, "unknown attribute `@length` is ignored"),
-        ]
-    );
 }

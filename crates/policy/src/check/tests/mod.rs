@@ -2,6 +2,7 @@
 
 mod diagnostics;
 mod exprs;
+mod rules;
 mod schema;
 
 use crate::diag::{Diagnostic, Severity};
