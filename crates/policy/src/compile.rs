@@ -43,11 +43,11 @@ use crate::expr::Expr;
 use crate::ir::{FieldIdx, ModelIdx, Operation, Rule, RuleKind, Schema};
 use crate::sql::SqlWriter;
 
-pub use pred::{Pred, RenderEnv};
-pub(crate) use rules::{default_allow, visit};
 pub(crate) use node::{
     Node, Truth, and as node_and, not as node_not, or as node_or, truth as node_truth,
 };
+pub use pred::{Pred, RenderEnv};
+pub(crate) use rules::{default_allow, visit};
 
 /// Combines (already lowered) allow and deny conditions of `model` for `op` like the engine does.
 pub(crate) fn combine_rules(

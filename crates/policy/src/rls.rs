@@ -22,13 +22,14 @@
 //! a warning with its model and source line, never dropped silently. Field-level rules are not
 //! enforced by RLS.
 
+mod join;
 mod relax;
 
 use std::fmt::Write as _;
 
 use crate::compile::{PolicySet, combine_rules, render_rls};
 use crate::diag::Diagnostic;
-use crate::ir::{JoinTable, Model, ModelIdx, Operation, RuleKind, Schema};
+use crate::ir::{Model, ModelIdx, Operation, RuleKind};
 use crate::sql::{Dialect, SqlWriter};
 
 use relax::{Reason, relax};
@@ -54,7 +55,7 @@ pub fn emit_rls(policies: &PolicySet) -> Result<RlsScript, Vec<Diagnostic>> {
     }
     let mut errors = Vec::new();
     for jt in &schema.join_tables {
-        if let Err(e) = join_table_policies(policies, jt, &mut out) {
+        if let Err(e) = join::join_table_policies(policies, jt, &mut out) {
             errors.push(e);
         }
     }
@@ -253,88 +254,4 @@ fn model_policies(
             .with_hint("rules that only compare this row's own columns with auth() and literals are enforced by RLS exactly"),
         );
     }
-}
-
-/// `EXISTS (SELECT 1 FROM <end> AS a WHERE a.<id> = <join>.<column> [AND <update rule on a>])`.
-fn end_exists(
-    policies: &PolicySet,
-    schema: &Schema,
-    mi: ModelIdx,
-    column: &str,
-    join: &str,
-    alias: &str,
-    op: Option<Operation>,
-) -> Result<String, Diagnostic> {
-    let model = &schema.models[mi];
-    let id = model
-        .id
-        .first()
-        .and_then(|f| model.fields.get(*f))
-        .ok_or_else(|| {
-            Diagnostic::error(
-                model.span,
-                format!("model `{}` has no id field", model.name),
-            )
-        })?;
-    let mut s = format!(
-        "EXISTS (SELECT 1 FROM {} AS {alias} WHERE {alias}.{} = {join}.{}",
-        quote_ident(&model.table),
-        quote_ident(&id.column),
-        quote_ident(column)
-    );
-    if let Some(op) = op {
-        let cond = condition(policies, mi, model, op, alias, &mut Vec::new());
-        let _ = write!(s, " AND {cond}");
-    }
-    s.push(')');
-    Ok(s)
-}
-
-fn join_table_policies(
-    policies: &PolicySet,
-    jt: &JoinTable,
-    out: &mut String,
-) -> Result<(), Diagnostic> {
-    let schema = policies.schema();
-    let table = quote_ident(&jt.name);
-    let (a, b) = (&schema.models[jt.a], &schema.models[jt.b]);
-    let _ = writeln!(
-        out,
-        "\n-- Join table {table} ({} ↔ {}): readable iff both ends are readable; insert/delete iff both\n-- ends pass their update rules (the ends' SELECT policies apply to the subqueries too).",
-        comment_line(&a.name),
-        comment_line(&b.name)
-    );
-    enable(out, &table);
-    let both = |op: Option<Operation>| -> Result<String, Diagnostic> {
-        Ok(format!(
-            "({} AND {})",
-            end_exists(policies, schema, jt.a, "A", &table, "a", op)?,
-            end_exists(policies, schema, jt.b, "B", &table, "b", op)?
-        ))
-    };
-    let read = both(None)?;
-    let write = both(Some(Operation::Update))?;
-    for (name, clause) in [
-        ("manzil_read", format!("FOR SELECT USING {read}")),
-        ("manzil_create", format!("FOR INSERT WITH CHECK {write}")),
-        ("manzil_delete", format!("FOR DELETE USING {write}")),
-    ] {
-        let _ = writeln!(
-            out,
-            "DROP POLICY IF EXISTS {} ON {table};",
-            quote_ident(name)
-        );
-        let _ = writeln!(
-            out,
-            "CREATE POLICY {} ON {table} {clause};",
-            quote_ident(name)
-        );
-    }
-    // Join rows are never updated; without an UPDATE policy RLS refuses updates.
-    let _ = writeln!(
-        out,
-        "DROP POLICY IF EXISTS {} ON {table};",
-        quote_ident("manzil_update")
-    );
-    Ok(())
 }

@@ -205,3 +205,18 @@ fn rls_script() {
     let warnings: String = script.warnings.iter().map(|w| format!("{w}\n")).collect();
     insta::assert_snapshot!("rls_warnings", warnings);
 }
+
+#[test]
+fn where_rendering_drops_top_level_truth_tests() {
+    let ps = policies();
+    let lead = ps.schema().model_index("Lead").unwrap_or(usize::MAX);
+    let [_, agent, _, _] = callers().map(|(_, a)| a);
+    let mut out = String::new();
+    for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+        let mut w = policy::SqlWriter::new(dialect);
+        ps.filter(lead, Operation::Read, &agent)
+            .render_where(&mut w, &RenderEnv::new("t0"));
+        let _ = writeln!(out, "{}", w.sql());
+    }
+    insta::assert_snapshot!("render_where_lead_read_agent", out);
+}

@@ -382,3 +382,26 @@ impl Client {
 fn cannot_read_back(model: &str) -> StoreError {
     StoreError::rejected(model, RejectReason::CannotReadBack, "result is not allowed to be read back")
 }
+
+#[cfg(test)]
+mod tests {
+    /// Handlers run engine calls on a multi-threaded runtime: the futures must be `Send`.
+    #[test]
+    fn engine_futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let schema = match policy::load("model A { id Int @id @@allow('all', true) }") {
+            Ok(l) => l.schema,
+            Err(e) => panic!("{e:?}"),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let db = super::Db::connect("sqlite::memory:", schema, super::DbOptions::default())
+                .await
+                .expect("connect");
+            let client = db.for_auth(policy::Auth::anonymous());
+            let args = serde_json::json!({});
+            let fut = client.run("A", "findMany", &args);
+            assert_send(&fut);
+        });
+    }
+}

@@ -208,17 +208,7 @@ pub fn render_order_and_page(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, 
         }
         w.push(")");
     }
-    w.push(" ORDER BY ");
-    for (i, t) in terms.iter().enumerate() {
-        if i > 0 {
-            w.push(", ");
-        }
-        order_expr(ctx, w, model, alias, &t.path, t.kind)?;
-        let desc = t.desc != backwards;
-        let nulls_first = t.nulls_first != backwards;
-        w.push(if desc { " DESC" } else { " ASC" });
-        w.push(if nulls_first { " NULLS FIRST" } else { " NULLS LAST" });
-    }
+    write_order(ctx, w, model, alias, &terms, backwards)?;
     match (args.take, args.skip) {
         (Some(t), s) => {
             w.push(&format!(" LIMIT {}", t.unsigned_abs()));
@@ -237,6 +227,27 @@ pub fn render_order_and_page(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, 
         (None, None) => {}
     }
     Ok(())
+}
+
+fn write_order(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, terms: &[OrderTerm], backwards: bool) -> Result<()> {
+    w.push(" ORDER BY ");
+    for (i, t) in terms.iter().enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        order_expr(ctx, w, model, alias, &t.path, t.kind)?;
+        let desc = t.desc != backwards;
+        let nulls_first = t.nulls_first != backwards;
+        w.push(if desc { " DESC" } else { " ASC" });
+        w.push(if nulls_first { " NULLS FIRST" } else { " NULLS LAST" });
+    }
+    Ok(())
+}
+
+/// Only the ` ORDER BY …` of a find (to restore the order of an already paged subquery).
+pub fn render_order_only(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, args: &FindArgs<'_>) -> Result<()> {
+    let terms = parse_order(ctx, model, args.order_by)?;
+    write_order(ctx, w, model, alias, &terms, args.take.is_some_and(|t| t < 0))
 }
 
 /// Which find.
@@ -278,13 +289,24 @@ pub fn find_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>, kind:
     if ctx.dialect == Dialect::Postgres {
         w.push(")::text");
     }
-    w.push(" FROM ").ident(&ctx.model(model).table).push(" AS t0 WHERE ");
+    // With a page size, select and page the rows first and build the JSON only for the page
+    // (databases may otherwise compute the projection for every row before sorting).
+    let paged = find.take.is_some();
+    w.push(" FROM ");
+    if paged {
+        w.push("(SELECT t0.* FROM ");
+    }
+    w.ident(&ctx.model(model).table).push(" AS t0 WHERE ");
     render_where(ctx, &mut w, model, "t0", find.filter)?;
     if !read.is_true() {
         w.push(" AND ");
         read.render(&mut w, "t0");
     }
     render_order_and_page(ctx, &mut w, model, "t0", &find)?;
+    if paged {
+        w.push(") AS t0");
+        render_order_only(ctx, &mut w, model, "t0", &find)?;
+    }
     Ok((w, shape, find.take.is_some_and(|t| t < 0)))
 }
 

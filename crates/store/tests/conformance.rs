@@ -35,13 +35,25 @@ async fn run_all(target: Target) {
         assert!(names.insert(c.name.clone()), "{file}: duplicate case name `{}`", c.name);
         assert!(c.expect.is_some(), "{file}: case `{}` has no `expect`", c.name);
     }
+    // Cases are independent (a fresh database each): run several at once.
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(6));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (file, case) in cases.iter().cloned() {
+        let target = target.clone();
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("semaphore");
+            let out = run_case(&case, &target).await;
+            check(&case, &out).map_err(|why| format!("{file} :: {} — {why}\n    output: {out}", case.name))
+        });
+    }
     let mut failures = Vec::new();
-    for (file, case) in &cases {
-        let out = run_case(case, &target).await;
-        if let Err(why) = check(case, &out) {
-            failures.push(format!("{file} :: {} — {why}\n    output: {out}", case.name));
+    while let Some(done) = tasks.join_next().await {
+        if let Err(msg) = done.expect("case task") {
+            failures.push(msg);
         }
     }
+    failures.sort();
     assert!(
         failures.is_empty(),
         "{} of {} cases failed on {:?}:\n{}",

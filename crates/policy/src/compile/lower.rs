@@ -24,7 +24,12 @@ pub(super) struct Lower<'c, 'a> {
 }
 
 impl<'c, 'a> Lower<'c, 'a> {
-    pub(super) fn new(c: &'c mut Compiler<'a>, model: ModelIdx, op: Operation, rule: &'c Rule) -> Self {
+    pub(super) fn new(
+        c: &'c mut Compiler<'a>,
+        model: ModelIdx,
+        op: Operation,
+        rule: &'c Rule,
+    ) -> Self {
         Self {
             c,
             model,
@@ -150,7 +155,13 @@ impl<'c, 'a> Lower<'c, 'a> {
 
     /// A column read; `owner.id` where `owner` is held by a foreign key becomes the key column itself
     /// (repeatedly, so `a.b.id` may lose both hops).
-    pub(super) fn column(&self, scope: ScopeIdx, hops: &[Hop], model: ModelIdx, field: FieldIdx) -> Node {
+    pub(super) fn column(
+        &self,
+        scope: ScopeIdx,
+        hops: &[Hop],
+        model: ModelIdx,
+        field: FieldIdx,
+    ) -> Node {
         let mut hops = hops.to_vec();
         let (mut model, mut field) = (model, field);
         while let Some(last) = hops.last() {
@@ -215,5 +226,4 @@ impl<'c, 'a> Lower<'c, 'a> {
             rhs: Box::new(self.lower(rhs)),
         }
     }
-
 }

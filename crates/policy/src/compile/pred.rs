@@ -88,7 +88,12 @@ impl Pred {
         self.with_renderer(w, env, |r, n| r.pred_where(n));
     }
 
-    fn with_renderer(&self, w: &mut SqlWriter, env: &RenderEnv<'_>, f: impl FnOnce(&mut render::Render<'_, '_>, &Node)) {
+    fn with_renderer(
+        &self,
+        w: &mut SqlWriter,
+        env: &RenderEnv<'_>,
+        f: impl FnOnce(&mut render::Render<'_, '_>, &Node),
+    ) {
         let folded;
         let node = match env.before {
             Some(before) => {

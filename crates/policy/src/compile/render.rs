@@ -364,5 +364,4 @@ impl Render<'_, '_> {
             list => self.list_contains(list, lhs),
         }
     }
-
 }

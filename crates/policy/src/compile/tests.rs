@@ -283,7 +283,7 @@ fn check_cycles_compile_to_false_with_a_diagnostic() {
 
 #[test]
 fn truth_tables_of_combined_rules() {
-    use super::lower::combine;
+    use super::rules::combine;
     use super::node::{FALSE, NULL, Node, TRUE};
     let cases: [(Node, Node, bool); 9] = [
         (TRUE, FALSE, true),

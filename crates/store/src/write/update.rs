@@ -254,7 +254,7 @@ impl Writer<'_, '_> {
 
     /// Top-level or nested `updateMany`: rows failing the update rule are skipped; returns the count.
     /// `scope` restricts to a parent's children (extra SQL condition on `t0`).
-    pub async fn update_many(&mut self, model: ModelIdx, filter: Option<&Value>, data: &Map<String, Value>, scope: Option<&dyn Fn(&mut SqlWriter)>) -> Result<u64> {
+    pub async fn update_many(&mut self, model: ModelIdx, filter: Option<&Value>, data: &Map<String, Value>, scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>) -> Result<u64> {
         let ctx = self.ctx;
         let m = ctx.model(model);
         reject_nested(ctx, model, data)?;
@@ -313,7 +313,7 @@ impl Writer<'_, '_> {
         Ok(n)
     }
 
-    pub(super) async fn select_raw_scoped(&mut self, model: ModelIdx, filter: Option<&Value>, guard: &Guard, scope: Option<&dyn Fn(&mut SqlWriter)>) -> Result<Vec<Row>> {
+    pub(super) async fn select_raw_scoped(&mut self, model: ModelIdx, filter: Option<&Value>, guard: &Guard, scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>) -> Result<Vec<Row>> {
         match scope {
             None => self.select_raw(model, filter, guard, None, None).await,
             Some(s) => {
