@@ -97,26 +97,15 @@ pub struct AttrApp {
 impl AttrApp {
     /// The first positional argument, or the argument named `name`.
     pub fn arg(&self, pos: usize, name: &str) -> Option<&AExpr> {
-        if let Some(a) = self
-            .args
-            .iter()
-            .find(|a| a.name.as_ref().is_some_and(|n| n.name == name))
-        {
+        if let Some(a) = self.args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == name)) {
             return Some(&a.value);
         }
-        self.args
-            .iter()
-            .filter(|a| a.name.is_none())
-            .nth(pos)
-            .map(|a| &a.value)
+        self.args.iter().filter(|a| a.name.is_none()).nth(pos).map(|a| &a.value)
     }
 
     /// The argument named `name`.
     pub fn named(&self, name: &str) -> Option<&AExpr> {
-        self.args
-            .iter()
-            .find(|a| a.name.as_ref().is_some_and(|n| n.name == name))
-            .map(|a| &a.value)
+        self.args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == name)).map(|a| &a.value)
     }
 }
 

@@ -1,24 +1,32 @@
 //! Rules compiled once per (model, operation), folded per request, rendered to SQL.
 //!
-//! INTERFACE CONTRACT (bodies to be implemented): the query engine in `store` uses exactly this API.
+//! The query engine in `store` uses this API:
 //!
 //! * [`PolicySet::new`] runs once when the schema loads: for every model and operation it combines the
-//!   allow and deny rules into one expression, and for every field its field-level read/update rules.
-//! * [`PolicySet::filter`] folds that expression for one auth value: auth-only sub-expressions become
-//!   constants (three-valued), `&&`/`||` with constants simplify, so an admin's
-//!   `role == ADMIN || …` becomes TRUE and adds no predicate.
+//!   allow and deny rules into one tree (with `check()` inlined, `currentModel()`/`currentOperation()`
+//!   resolved), and for every field its field-level read/update rules.
+//! * [`PolicySet::filter`] folds that tree for one auth value (about a microsecond): auth-only
+//!   sub-expressions become constants (three-valued), auth collections are decided in memory or
+//!   expanded over their elements, `&&`/`||`/`!` simplify, so an admin's `role == ADMIN || …`
+//!   becomes TRUE and adds no predicate ([`Pred::is_true`]).
 //! * [`Pred::render`] writes the folded predicate as a two-valued SQL boolean (TRUE exactly when the
-//!   operation is allowed; never NULL), against the row aliased `env.alias`.
+//!   operation is allowed; never NULL), against the row aliased `env.alias`; [`Pred::render_where`]
+//!   is the same for `WHERE` positions, without the top-level `IS TRUE` tests (index-friendly).
+//!   [`Pred::eval`] decides in memory when only the row's own columns are read.
 //!
 //! Semantics ("unknown is never permission"): allowed iff `(allow1 OR allow2 …) IS TRUE` and every
-//! `deny IS FALSE`. No allow rule → FALSE, except `post-update`, which is TRUE without allow rules.
-//! (ZenStack v3 lets a deny whose condition is NULL pass; here it denies.) Field level: allowed when
-//! the field has no allow rule for the operation and no deny fires, else some allow must be TRUE.
+//! `deny IS FALSE`. No allow rule → FALSE, except `post-update`, which is TRUE without allow rules
+//! (and `update` when a v2 `future()` allow rule exists). ZenStack v3 lets a deny whose condition is
+//! NULL pass; here it denies. Field level: allowed when the field has no allow rule for the operation
+//! and no deny fires, else some allow must be TRUE too.
 //!
 //! Other NULL decisions (all "unknown"): a comparison with a missing `auth()` member is NULL (ZenStack
 //! v3 turns `x == auth().missing` into `x IS NULL`); `contains(x, NULL)` is NULL (v3: matches
-//! everything); `NULL in [...]` is NULL (v3: false). A comparison with the `null` *literal* is
-//! `IS NULL` / `IS NOT NULL`, and `auth() == null` is TRUE exactly for anonymous callers.
+//! everything); `NULL in [...]` is NULL (v3: false); a value of the wrong JSON type is NULL.
+//! Collection predicates are three-valued like SQL `ANY`/`ALL` (v3 counts NULL elements as not
+//! matching): `?[c]` is TRUE if some element's `c` is TRUE, else NULL if some is NULL; `![c]` is FALSE
+//! if some is FALSE, else NULL if some is NULL; `^[c]` is `!(?[c])`. A comparison with the `null`
+//! *literal* is `IS NULL` / `IS NOT NULL`, and `auth() == null` is TRUE exactly for anonymous callers.
 
 mod analysis;
 mod fold;
@@ -43,32 +51,19 @@ use crate::expr::Expr;
 use crate::ir::{FieldIdx, ModelIdx, Operation, Rule, RuleKind, Schema};
 use crate::sql::SqlWriter;
 
-pub(crate) use node::{
-    Node, Truth, and as node_and, not as node_not, or as node_or, truth as node_truth,
-};
+pub(crate) use node::{Node, Truth, and as node_and, not as node_not, or as node_or, truth as node_truth};
 pub use pred::{Pred, RenderEnv};
 pub(crate) use rules::{default_allow, visit};
 
 /// Combines (already lowered) allow and deny conditions of `model` for `op` like the engine does.
-pub(crate) fn combine_rules(
-    model: &crate::ir::Model,
-    op: Operation,
-    allows: Vec<Node>,
-    denies: Vec<Node>,
-) -> Node {
+pub(crate) fn combine_rules(model: &crate::ir::Model, op: Operation, allows: Vec<Node>, denies: Vec<Node>) -> Node {
     rules::combine(allows, denies, default_allow(model, op))
 }
 
 /// Renders a compiled (unfolded) node as an RLS policy expression for PostgreSQL: `auth()` from the
 /// `manzil.auth` setting, literals inline, the row as `alias`.
 pub(crate) fn render_rls(schema: &Schema, n: &Node, alias: &str, w: &mut SqlWriter) {
-    let mut r = render::Render {
-        schema,
-        w,
-        before: None,
-        aliases: vec![alias.to_owned()],
-        rls: true,
-    };
+    let mut r = render::Render { schema, w, before: None, aliases: vec![alias.to_owned()], rls: true };
     r.pred(n);
 }
 
@@ -152,20 +147,13 @@ impl PolicySet {
                 .map(|fi| {
                     [Operation::Read, Operation::Update].map(|op| {
                         let f = &model.fields[fi];
-                        f.rules
-                            .iter()
-                            .any(|r| r.applies_to(op))
-                            .then(|| c.field_filter(mi, fi, op))
+                        f.rules.iter().any(|r| r.applies_to(op)).then(|| c.field_filter(mi, fi, op))
                     })
                 })
                 .collect();
             let has_field_rules = [0, 1].map(|i| fields.iter().any(|f| f[i].is_some()));
             let mut before_fields = Vec::new();
-            for rule in model
-                .rules
-                .iter()
-                .filter(|r| r.applies_to(Operation::PostUpdate))
-            {
+            for rule in model.rules.iter().filter(|r| r.applies_to(Operation::PostUpdate)) {
                 visit(&rule.expr, &mut |e| {
                     if let Expr::Before { field } = e
                         && !before_fields.contains(field)
@@ -175,22 +163,11 @@ impl PolicySet {
                 });
             }
             before_fields.sort_unstable();
-            models.push(ModelPolicies {
-                ops,
-                has_rules,
-                rules,
-                fields,
-                has_field_rules,
-                before_fields,
-            });
+            models.push(ModelPolicies { ops, has_rules, rules, fields, has_field_rules, before_fields });
         }
         let diagnostics = std::mem::take(&mut c.diagnostics);
         drop(c);
-        Self {
-            schema,
-            models,
-            diagnostics,
-        }
+        Self { schema, models, diagnostics }
     }
 
     pub fn schema(&self) -> &Arc<Schema> {
@@ -204,10 +181,7 @@ impl PolicySet {
     }
 
     fn pred(&self, node: Node) -> Pred {
-        Pred {
-            node,
-            schema: self.schema.clone(),
-        }
+        Pred { node, schema: self.schema.clone() }
     }
 
     fn fold(&self, n: &Node, auth: &Auth) -> Pred {
@@ -223,18 +197,11 @@ impl PolicySet {
     /// The raw (unfolded) condition of each rule of `model` for `op`, with its index in
     /// `Model::rules`.
     pub(crate) fn compiled_rules(&self, model: ModelIdx, op: Operation) -> &[(usize, Node)] {
-        self.models
-            .get(model)
-            .map_or(&[], |m| m.rules[op_index(op)].as_slice())
+        self.models.get(model).map_or(&[], |m| m.rules[op_index(op)].as_slice())
     }
 
     /// The compiled (unfolded) field filter, `None` when the field has no rule for `op`.
-    pub(crate) fn compiled_field(
-        &self,
-        model: ModelIdx,
-        field: FieldIdx,
-        op: Operation,
-    ) -> Option<&Node> {
+    pub(crate) fn compiled_field(&self, model: ModelIdx, field: FieldIdx, op: Operation) -> Option<&Node> {
         let i = field_op_index(op)?;
         self.models.get(model)?.fields.get(field)?[i].as_ref()
     }
@@ -249,13 +216,7 @@ impl PolicySet {
 
     /// The field-level predicate for `op` (`Read` or `Update`) on one field, folded for `auth`.
     /// TRUE when the field has no rule for `op`.
-    pub fn field_filter(
-        &self,
-        model: ModelIdx,
-        field: FieldIdx,
-        op: Operation,
-        auth: &Auth,
-    ) -> Pred {
+    pub fn field_filter(&self, model: ModelIdx, field: FieldIdx, op: Operation, auth: &Auth) -> Pred {
         match self.compiled_field(model, field, op) {
             Some(n) => self.fold(n, auth),
             None => self.pred(node::TRUE),
@@ -272,17 +233,13 @@ impl PolicySet {
 
     /// Whether `model` has any model-level rule (allow or deny) for `op`.
     pub fn has_rules(&self, model: ModelIdx, op: Operation) -> bool {
-        self.models
-            .get(model)
-            .is_some_and(|m| m.has_rules[op_index(op)])
+        self.models.get(model).is_some_and(|m| m.has_rules[op_index(op)])
     }
 
     /// Fields of `model` read through `before()` in its post-update rules (the engine loads them
     /// before the update and passes them in [`RenderEnv::before`]).
     pub fn before_fields(&self, model: ModelIdx) -> &[FieldIdx] {
-        self.models
-            .get(model)
-            .map_or(&[], |m| m.before_fields.as_slice())
+        self.models.get(model).map_or(&[], |m| m.before_fields.as_slice())
     }
 
     /// Each rule of `model` for `op` on its own, folded for `auth` — as the *raw condition* of the

@@ -74,18 +74,9 @@ pub fn drop_tables(schema: &Schema, dialect: Dialect) -> Vec<String> {
         Dialect::Sqlite => "",
         Dialect::Postgres => " CASCADE",
     };
-    let mut out: Vec<String> = schema
-        .join_tables
-        .iter()
-        .map(|jt| format!("DROP TABLE IF EXISTS {}{cascade}", quote(&jt.name)))
-        .collect();
-    out.extend(
-        schema
-            .models
-            .iter()
-            .rev()
-            .map(|m| format!("DROP TABLE IF EXISTS {}{cascade}", quote(&m.table))),
-    );
+    let mut out: Vec<String> =
+        schema.join_tables.iter().map(|jt| format!("DROP TABLE IF EXISTS {}{cascade}", quote(&jt.name))).collect();
+    out.extend(schema.models.iter().rev().map(|m| format!("DROP TABLE IF EXISTS {}{cascade}", quote(&m.table))));
     out
 }
 
@@ -95,8 +86,7 @@ fn suffix(i: usize) -> String {
 
 fn create_table(schema: &Schema, model: &Model, dialect: Dialect, fks: &mut Vec<String>) -> String {
     let mut cols: Vec<String> = Vec::new();
-    let single_autoinc = model.id.len() == 1
-        && model.fields[model.id[0]].default == Some(DefaultValue::AutoIncrement);
+    let single_autoinc = model.id.len() == 1 && model.fields[model.id[0]].default == Some(DefaultValue::AutoIncrement);
     for field in model.fields.iter().filter(|f| f.is_column()) {
         let mut def = format!("{} ", quote(&field.column));
         let is_id = model.id.len() == 1 && model.fields[model.id[0]].name == field.name;
@@ -144,13 +134,7 @@ fn create_table(schema: &Schema, model: &Model, dialect: Dialect, fks: &mut Vec<
     }
     for field in &model.fields {
         let Some(rel) = field.relation() else { continue };
-        let RelationKind::Owned {
-            fields,
-            references,
-            on_delete,
-            on_update,
-        } = &rel.kind
-        else {
+        let RelationKind::Owned { fields, references, on_delete, on_update } = &rel.kind else {
             continue;
         };
         let target = schema.model(rel.target);

@@ -31,21 +31,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(span: Span, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            span,
-            message: message.into(),
-            hint: None,
-        }
+        Self { severity: Severity::Error, span, message: message.into(), hint: None }
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            span,
-            message: message.into(),
-            hint: None,
-        }
+        Self { severity: Severity::Warning, span, message: message.into(), hint: None }
     }
 
     #[must_use]

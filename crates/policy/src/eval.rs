@@ -29,13 +29,7 @@ pub struct EvalEnv<'a> {
 
 /// Whether `op` on `row` of `model` is allowed: some allow IS TRUE and every deny IS FALSE; with no
 /// allow rule, only `post-update` is allowed.
-pub fn allowed(
-    schema: &Schema,
-    model: ModelIdx,
-    op: Operation,
-    row: &Map<String, Value>,
-    env: &EvalEnv<'_>,
-) -> bool {
+pub fn allowed(schema: &Schema, model: ModelIdx, op: Operation, row: &Map<String, Value>, env: &EvalEnv<'_>) -> bool {
     Ev::new(schema, env, model, op, Vec::new()).allowed(row)
 }
 
@@ -69,11 +63,7 @@ pub fn explain<'s>(
         return Vec::new();
     };
     let ev = Ev::new(schema, env, model, op, Vec::new());
-    m.rules
-        .iter()
-        .filter(|r| r.applies_to(op))
-        .map(|r| (r, ev.rule(&r.expr, row)))
-        .collect()
+    m.rules.iter().filter(|r| r.applies_to(op)).map(|r| (r, ev.rule(&r.expr, row))).collect()
 }
 
 /// The three-valued value of one expression written in `model`'s rules for `op`.
@@ -145,17 +135,11 @@ model Post {
     }
 
     fn decide(op: Operation, scores: &[Option<i64>]) -> bool {
-        let Ok(l) = crate::load(SCHEMA) else {
-            panic!("schema")
-        };
+        let Ok(l) = crate::load(SCHEMA) else { panic!("schema") };
         let posts: Vec<Value> = scores.iter().map(|s| json!({"score": s})).collect();
         let row = obj(json!({"id": 1, "posts": posts}));
         let auth = Auth::anonymous();
-        let env = EvalEnv {
-            auth: &auth,
-            before: None,
-            now: "2026-01-01T00:00:00.000Z",
-        };
+        let env = EvalEnv { auth: &auth, before: None, now: "2026-01-01T00:00:00.000Z" };
         allowed(&l.schema, 0, op, &row, &env)
     }
 
@@ -177,30 +161,17 @@ model Post {
 
     #[test]
     fn explain_names_each_rule_and_check_follows_the_relation() {
-        let Ok(l) = crate::load(SCHEMA) else {
-            panic!("schema")
-        };
+        let Ok(l) = crate::load(SCHEMA) else { panic!("schema") };
         let auth = Auth::anonymous();
-        let env = EvalEnv {
-            auth: &auth,
-            before: None,
-            now: "2026-01-01T00:00:00.000Z",
-        };
+        let env = EvalEnv { auth: &auth, before: None, now: "2026-01-01T00:00:00.000Z" };
         let author = json!({"id": 1, "posts": [{"score": 9}]});
         let post = obj(json!({"id": 1, "score": 0, "authorId": 1, "author": author}));
         let rules = explain(&l.schema, 1, Operation::Read, &post, &env);
         let values: Vec<Option<bool>> = rules.iter().map(|(_, v)| *v).collect();
-        assert_eq!(
-            values,
-            [Some(true), Some(true)],
-            "check(author) holds, the deny fires"
-        );
+        assert_eq!(values, [Some(true), Some(true)], "check(author) holds, the deny fires");
         assert!(!allowed(&l.schema, 1, Operation::Read, &post, &env));
         let unscored = obj(json!({"id": 1, "score": null, "authorId": 1, "author": author}));
-        assert!(
-            !allowed(&l.schema, 1, Operation::Read, &unscored, &env),
-            "a NULL deny denies"
-        );
+        assert!(!allowed(&l.schema, 1, Operation::Read, &unscored, &env), "a NULL deny denies");
         let scored = obj(json!({"id": 1, "score": 3, "authorId": 1, "author": author}));
         assert!(allowed(&l.schema, 1, Operation::Read, &scored, &env));
     }

@@ -82,14 +82,24 @@ pub enum Expr {
     },
     /// A to-one relation used as a value (only compared with `null`): start at `scope`, follow `hops`;
     /// the last hop is the relation itself. `hops` is never empty.
-    ToOne { scope: ScopeIdx, hops: Vec<Hop> },
+    ToOne {
+        scope: ScopeIdx,
+        hops: Vec<Hop>,
+    },
     /// `auth()` (empty `path`) or `auth().a.b`, read from the auth value.
-    Auth { path: Vec<String> },
+    Auth {
+        path: Vec<String>,
+    },
     /// A member of the element of an enclosing auth-collection scope: `auth().roles?[name == 'x']`
     /// gives `AuthElement { scope: 1, path: ["name"] }`.
-    AuthElement { scope: ScopeIdx, path: Vec<String> },
+    AuthElement {
+        scope: ScopeIdx,
+        path: Vec<String>,
+    },
     /// `before().field` in a post-update rule (the pre-update value of this model's column).
-    Before { field: FieldIdx },
+    Before {
+        field: FieldIdx,
+    },
     /// `a == b`, `a < b`, …
     Compare {
         op: CmpOp,
@@ -97,7 +107,10 @@ pub enum Expr {
         rhs: Box<Expr>,
     },
     /// `a in b`, where `b` is an array literal, a list field or an auth list.
-    In { lhs: Box<Expr>, rhs: Box<Expr> },
+    In {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -172,10 +185,6 @@ impl Expr {
 
     /// `a == b`
     pub fn eq(a: Expr, b: Expr) -> Expr {
-        Expr::Compare {
-            op: CmpOp::Eq,
-            lhs: Box::new(a),
-            rhs: Box::new(b),
-        }
+        Expr::Compare { op: CmpOp::Eq, lhs: Box::new(a), rhs: Box::new(b) }
     }
 }

@@ -164,25 +164,13 @@ pub struct Relation {
 #[derive(Debug, Clone)]
 pub enum RelationKind {
     /// This model holds the foreign key: `fields` (ours) reference `references` (the target's). Always to-one.
-    Owned {
-        fields: Vec<FieldIdx>,
-        references: Vec<FieldIdx>,
-        on_delete: RefAction,
-        on_update: RefAction,
-    },
+    Owned { fields: Vec<FieldIdx>, references: Vec<FieldIdx>, on_delete: RefAction, on_update: RefAction },
     /// The target holds the foreign key (`fields` on the target reference `references` on us).
     /// To-one when the field is not a list, to-many when it is.
-    Inverse {
-        fields: Vec<FieldIdx>,
-        references: Vec<FieldIdx>,
-    },
+    Inverse { fields: Vec<FieldIdx>, references: Vec<FieldIdx> },
     /// Implicit many-to-many through `Schema::join_tables[join]`; `column` is this model's column there
     /// (`"A"` or `"B"`), `other_column` the target's.
-    ManyToMany {
-        join: usize,
-        column: String,
-        other_column: String,
-    },
+    ManyToMany { join: usize, column: String, other_column: String },
 }
 
 /// Referential actions of `@relation(onDelete:, onUpdate:)`.
@@ -249,13 +237,8 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 5] = [
-        Operation::Create,
-        Operation::Read,
-        Operation::Update,
-        Operation::PostUpdate,
-        Operation::Delete,
-    ];
+    pub const ALL: [Operation; 5] =
+        [Operation::Create, Operation::Read, Operation::Update, Operation::PostUpdate, Operation::Delete];
 
     /// The name as written in rules (`post-update`).
     pub fn as_str(self) -> &'static str {
@@ -313,8 +296,6 @@ impl Model {
 
     /// Rules of one kind that apply to `op`.
     pub fn rules_for(&self, kind: RuleKind, op: Operation) -> impl Iterator<Item = &Rule> {
-        self.rules
-            .iter()
-            .filter(move |r| r.kind == kind && r.applies_to(op))
+        self.rules.iter().filter(move |r| r.kind == kind && r.applies_to(op))
     }
 }

@@ -61,20 +61,10 @@ struct Lexer<'a> {
 
 /// Splits `src` into tokens (always ending with [`Tok::Eof`]) and lexical errors.
 pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
-    let mut lx = Lexer {
-        src,
-        pos: 0,
-        line: 1,
-        col: 1,
-        tokens: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut lx = Lexer { src, pos: 0, line: 1, col: 1, tokens: Vec::new(), errors: Vec::new() };
     lx.run();
     let end = lx.here();
-    lx.tokens.push(Token {
-        tok: Tok::Eof,
-        span: end,
-    });
+    lx.tokens.push(Token { tok: Tok::Eof, span: end });
     (lx.tokens, lx.errors)
 }
 
@@ -109,12 +99,7 @@ impl Lexer<'_> {
 
     /// An empty span at the current position.
     fn here(&self) -> Span {
-        Span {
-            line: self.line,
-            col: self.col,
-            start: self.pos as u32,
-            end: self.pos as u32,
-        }
+        Span { line: self.line, col: self.col, start: self.pos as u32, end: self.pos as u32 }
     }
 
     fn push(&mut self, tok: Tok, mut span: Span) {
@@ -124,8 +109,7 @@ impl Lexer<'_> {
 
     fn error(&mut self, mut span: Span, msg: impl Into<String>, hint: &str) {
         span.end = (self.pos as u32).max(span.start);
-        self.errors
-            .push(Diagnostic::error(span, msg).with_hint(hint));
+        self.errors.push(Diagnostic::error(span, msg).with_hint(hint));
     }
 
     fn run(&mut self) {
@@ -173,11 +157,7 @@ impl Lexer<'_> {
         loop {
             match self.bump() {
                 None => {
-                    self.error(
-                        start,
-                        "unterminated block comment",
-                        "close the comment with `*/`",
-                    );
+                    self.error(start, "unterminated block comment", "close the comment with `*/`");
                     return;
                 }
                 Some('*') if self.peek() == Some('/') => {
@@ -205,20 +185,14 @@ impl Lexer<'_> {
         if float {
             match text.parse::<f64>() {
                 Ok(v) => self.push(Tok::Float(v), start),
-                Err(_) => self.error(
-                    start,
-                    format!("invalid number `{text}`"),
-                    "write a decimal number",
-                ),
+                Err(_) => self.error(start, format!("invalid number `{text}`"), "write a decimal number"),
             }
         } else {
             match text.parse::<i64>() {
                 Ok(v) => self.push(Tok::Int(v), start),
-                Err(_) => self.error(
-                    start,
-                    format!("integer `{text}` is out of range"),
-                    "integers must fit in 64 bits",
-                ),
+                Err(_) => {
+                    self.error(start, format!("integer `{text}` is out of range"), "integers must fit in 64 bits")
+                }
             }
         }
     }
@@ -264,20 +238,10 @@ impl Lexer<'_> {
             name.push_str(&self.take_while(is_ident_char));
         }
         if name.is_empty() || !name.starts_with(is_ident_start) || ats > 2 {
-            self.error(
-                start,
-                "invalid attribute name",
-                "attributes are written `@name` (field) or `@@name` (model)",
-            );
+            self.error(start, "invalid attribute name", "attributes are written `@name` (field) or `@@name` (model)");
             return;
         }
-        self.push(
-            Tok::Attr {
-                name,
-                model_level: ats == 2,
-            },
-            start,
-        );
+        self.push(Tok::Attr { name, model_level: ats == 2 }, start);
     }
 
     fn punct(&mut self, start: Span, c: char) {
@@ -344,14 +308,8 @@ mod tests {
             t,
             vec![
                 Tok::Ident("x".into()),
-                Tok::Attr {
-                    name: "db.Text".into(),
-                    model_level: false
-                },
-                Tok::Attr {
-                    name: "allow".into(),
-                    model_level: true
-                },
+                Tok::Attr { name: "db.Text".into(), model_level: false },
+                Tok::Attr { name: "allow".into(), model_level: true },
                 Tok::LParen,
                 Tok::Int(-1),
                 Tok::Comma,
@@ -367,10 +325,7 @@ mod tests {
     fn spans_are_one_based() {
         let (t, _) = lex("a\n  bb == c");
         let bb = &t[1];
-        assert_eq!(
-            (bb.span.line, bb.span.col, bb.span.start, bb.span.end),
-            (2, 3, 4, 6)
-        );
+        assert_eq!((bb.span.line, bb.span.col, bb.span.start, bb.span.end), (2, 3, 4, 6));
         assert_eq!(t[2].tok, Tok::EqEq);
         assert_eq!(t[2].span.col, 6);
     }

@@ -5,8 +5,8 @@ pub mod ast;
 pub mod check;
 pub mod compile;
 pub mod ddl;
-pub mod eval;
 pub mod diag;
+pub mod eval;
 pub mod expr;
 pub mod ir;
 pub mod lexer;
@@ -38,10 +38,7 @@ pub fn load(src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     diags.extend(more);
     diags.sort_by_key(|d| (d.span.start, d.span.end));
     match schema {
-        Some(schema) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
-            schema,
-            warnings: diags,
-        }),
+        Some(schema) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded { schema, warnings: diags }),
         _ => Err(diags.into_iter().filter(Diagnostic::is_error).collect()),
     }
 }

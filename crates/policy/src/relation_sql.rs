@@ -10,13 +10,7 @@ use crate::sql::SqlWriter;
 ///
 /// # Panics
 /// Never for a checked schema: `field` must be a relation field of `model`.
-pub fn related_from(
-    w: &mut SqlWriter,
-    schema: &Schema,
-    model: ModelIdx,
-    field: FieldIdx,
-    outer: &str,
-) -> String {
+pub fn related_from(w: &mut SqlWriter, schema: &Schema, model: ModelIdx, field: FieldIdx, outer: &str) -> String {
     let inner = w.fresh_alias();
     related_from_as(w, schema, model, field, outer, &inner);
     inner
@@ -24,14 +18,7 @@ pub fn related_from(
 
 /// As [`related_from`], with the target's alias chosen by the caller (who may have written a select
 /// list that uses it already).
-pub fn related_from_as(
-    w: &mut SqlWriter,
-    schema: &Schema,
-    model: ModelIdx,
-    field: FieldIdx,
-    outer: &str,
-    inner: &str,
-) {
+pub fn related_from_as(w: &mut SqlWriter, schema: &Schema, model: ModelIdx, field: FieldIdx, outer: &str, inner: &str) {
     let m = schema.model(model);
     let Some(rel) = m.field(field).relation() else {
         // A checked schema never asks this; keep SQL valid and empty rather than panic.
@@ -41,9 +28,7 @@ pub fn related_from_as(
     let target = schema.model(rel.target);
     w.push("FROM ").ident(&target.table).push(" AS ").push(inner);
     match &rel.kind {
-        RelationKind::Owned {
-            fields, references, ..
-        } => {
+        RelationKind::Owned { fields, references, .. } => {
             w.push(" WHERE ");
             join_pairs(w, inner, target, references, outer, m, fields);
         }
@@ -51,11 +36,7 @@ pub fn related_from_as(
             w.push(" WHERE ");
             join_pairs(w, inner, target, fields, outer, m, references);
         }
-        RelationKind::ManyToMany {
-            join,
-            column,
-            other_column,
-        } => {
+        RelationKind::ManyToMany { join, column, other_column } => {
             let jt = &schema.join_tables[*join];
             let j = w.fresh_alias();
             let target_id = &target.fields[target.id[0]].column;
@@ -81,8 +62,6 @@ fn join_pairs(
         if i > 0 {
             w.push(" AND ");
         }
-        w.column(a, &a_model.fields[*fa].column)
-            .push(" = ")
-            .column(b, &b_model.fields[*fb].column);
+        w.column(a, &a_model.fields[*fa].column).push(" = ").column(b, &b_model.fields[*fb].column);
     }
 }

@@ -59,11 +59,7 @@ pub fn emit_rls(policies: &PolicySet) -> Result<RlsScript, Vec<Diagnostic>> {
             errors.push(e);
         }
     }
-    if errors.is_empty() {
-        Ok(RlsScript { sql: out, warnings })
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(RlsScript { sql: out, warnings }) } else { Err(errors) }
 }
 
 const HEADER: &str = "\
@@ -129,19 +125,9 @@ fn condition(
     w.finish().0
 }
 
-fn model_policies(
-    policies: &PolicySet,
-    mi: ModelIdx,
-    model: &Model,
-    out: &mut String,
-    warnings: &mut Vec<Diagnostic>,
-) {
+fn model_policies(policies: &PolicySet, mi: ModelIdx, model: &Model, out: &mut String, warnings: &mut Vec<Diagnostic>) {
     let table = quote_ident(&model.table);
-    let _ = writeln!(
-        out,
-        "\n-- Model {} (table {table})",
-        comment_line(&model.name)
-    );
+    let _ = writeln!(out, "\n-- Model {} (table {table})", comment_line(&model.name));
     enable(out, &table);
     // (rule index, operation, reasons) of relaxed rules, reported once per rule.
     let mut relaxed_rules: Vec<(usize, Vec<Operation>, Vec<Reason>)> = Vec::new();
@@ -152,58 +138,27 @@ fn model_policies(
             relaxed.into_iter().map(|(ri, why)| (ri, op, why)).collect();
         let check = (op == Operation::Update).then(|| {
             let mut post = Vec::new();
-            let c = condition(
-                policies,
-                mi,
-                model,
-                Operation::PostUpdate,
-                &table,
-                &mut post,
-            );
-            relaxed.extend(
-                post.into_iter()
-                    .map(|(ri, why)| (ri, Operation::PostUpdate, why)),
-            );
+            let c = condition(policies, mi, model, Operation::PostUpdate, &table, &mut post);
+            relaxed.extend(post.into_iter().map(|(ri, why)| (ri, Operation::PostUpdate, why)));
             c
         });
         let _ = writeln!(out, "-- {}:", op.as_str());
-        let ops = if op == Operation::Update {
-            vec![Operation::Update, Operation::PostUpdate]
-        } else {
-            vec![op]
-        };
+        let ops = if op == Operation::Update { vec![Operation::Update, Operation::PostUpdate] } else { vec![op] };
         let mut any = false;
-        for rule in model
-            .rules
-            .iter()
-            .filter(|r| ops.iter().any(|o| r.applies_to(*o)))
-        {
+        for rule in model.rules.iter().filter(|r| ops.iter().any(|o| r.applies_to(*o))) {
             any = true;
             let from = if rule.declared_in == model.name {
                 String::new()
             } else {
                 format!(" (from {})", comment_line(&rule.declared_in))
             };
-            let _ = writeln!(
-                out,
-                "--   line {}{from}: {}",
-                rule.span.line,
-                comment_line(&rule.source)
-            );
+            let _ = writeln!(out, "--   line {}{from}: {}", rule.span.line, comment_line(&rule.source));
         }
         if !any {
             let _ = writeln!(out, "--   (no rules)");
         }
-        let _ = writeln!(
-            out,
-            "DROP POLICY IF EXISTS {} ON {table};",
-            quote_ident(name)
-        );
-        let _ = write!(
-            out,
-            "CREATE POLICY {} ON {table} FOR {command}",
-            quote_ident(name)
-        );
+        let _ = writeln!(out, "DROP POLICY IF EXISTS {} ON {table};", quote_ident(name));
+        let _ = write!(out, "CREATE POLICY {} ON {table} FOR {command}", quote_ident(name));
         match (command, check) {
             ("INSERT", _) => {
                 let _ = writeln!(out, " WITH CHECK {using};");

@@ -46,12 +46,7 @@ pub struct SqlWriter {
 
 impl SqlWriter {
     pub fn new(dialect: Dialect) -> Self {
-        Self {
-            dialect,
-            sql: String::with_capacity(256),
-            params: Vec::new(),
-            next_alias: 0,
-        }
+        Self { dialect, sql: String::with_capacity(256), params: Vec::new(), next_alias: 0 }
     }
 
     /// Appends raw SQL text (keywords, operators). Never pass user input here.

@@ -71,12 +71,7 @@ pub(crate) fn coerce(v: &Value, kind: Kind) -> Option<Scalar> {
         (Kind::Text, Value::String(s)) => Some(Scalar::Text(s.clone())),
         (Kind::Int | Kind::Float, Value::Number(n)) => number(n),
         (Kind::Decimal, Value::Number(n)) => n.as_f64().map(Scalar::Float),
-        (Kind::Decimal, Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(Scalar::Float),
+        (Kind::Decimal, Value::String(s)) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Scalar::Float),
         (Kind::Bool, Value::Bool(b)) => Some(Scalar::Bool(*b)),
         // SQLite hands booleans back as 0/1.
         (Kind::Bool, Value::Number(n)) => match n.as_i64() {
@@ -110,11 +105,7 @@ pub(crate) fn read(v: &Value, kind: Option<Kind>) -> Option<Scalar> {
 }
 
 fn number(n: &serde_json::Number) -> Option<Scalar> {
-    if let Some(i) = n.as_i64() {
-        Some(Scalar::Int(i))
-    } else {
-        n.as_f64().map(Scalar::Float)
-    }
+    if let Some(i) = n.as_i64() { Some(Scalar::Int(i)) } else { n.as_f64().map(Scalar::Float) }
 }
 
 /// `a <op> b` in SQL three-valued logic: `None` when either side is NULL or the types do not compare.
@@ -176,20 +167,11 @@ pub(crate) fn in_list(a: Option<&Scalar>, items: &[Option<Scalar>]) -> Option<bo
 }
 
 /// `contains` / `startsWith` / `endsWith` (NULL when either side is NULL or not a string).
-pub(crate) fn string_fn(
-    func: StringFn,
-    target: &Value,
-    value: &Value,
-    case_insensitive: bool,
-) -> Option<bool> {
+pub(crate) fn string_fn(func: StringFn, target: &Value, value: &Value, case_insensitive: bool) -> Option<bool> {
     let (Value::String(t), Value::String(v)) = (target, value) else {
         return None;
     };
-    let (t, v) = if case_insensitive {
-        (t.to_lowercase(), v.to_lowercase())
-    } else {
-        (t.clone(), v.clone())
-    };
+    let (t, v) = if case_insensitive { (t.to_lowercase(), v.to_lowercase()) } else { (t.clone(), v.clone()) };
     Some(match func {
         StringFn::Contains => t.contains(&v),
         StringFn::StartsWith => t.starts_with(&v),
@@ -199,12 +181,7 @@ pub(crate) fn string_fn(
 
 /// `has` / `hasSome` / `hasEvery` on a list value (NULL when the list or the argument is NULL, or
 /// when the argument list holds a NULL).
-pub(crate) fn list_fn(
-    func: ListFn,
-    list: &Value,
-    value: &Value,
-    elem: Option<Kind>,
-) -> Option<bool> {
+pub(crate) fn list_fn(func: ListFn, list: &Value, value: &Value, elem: Option<Kind>) -> Option<bool> {
     let Value::Array(items) = list else {
         return None;
     };
@@ -218,11 +195,7 @@ pub(crate) fn list_fn(
             };
             let vals: Option<Vec<Scalar>> = vals.iter().map(|v| read(v, elem)).collect();
             let vals = vals?;
-            Some(if func == ListFn::HasSome {
-                vals.iter().any(contains)
-            } else {
-                vals.iter().all(contains)
-            })
+            Some(if func == ListFn::HasSome { vals.iter().any(contains) } else { vals.iter().all(contains) })
         }
     }
 }
@@ -282,10 +255,7 @@ mod tests {
         assert_eq!(compare(CmpOp::Eq, &i, &Scalar::Text("3".into())), None);
         assert_eq!(compare_opt(CmpOp::Eq, None, Some(&i)), None);
         assert_eq!(coerce(&Value::from("3"), Kind::Int), None);
-        assert_eq!(
-            coerce(&Value::from(1), Kind::Bool),
-            Some(Scalar::Bool(true))
-        );
+        assert_eq!(coerce(&Value::from(1), Kind::Bool), Some(Scalar::Bool(true)));
         assert_eq!(in_list(None, &[]), Some(false));
         assert_eq!(in_list(Some(&i), &[None, Some(Scalar::Int(4))]), None);
         assert_eq!(in_list(Some(&i), &[None, Some(Scalar::Int(3))]), Some(true));

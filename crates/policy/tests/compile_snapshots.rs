@@ -1,6 +1,13 @@
 //! Snapshots of the SQL the predicate compiler renders, for SQLite and PostgreSQL, for a fixture
 //! schema that uses every construct, under several callers (admin, agent, partial auth, anonymous).
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -45,33 +52,20 @@ fn before() -> Map<String, Value> {
 }
 
 fn show(out: &mut String, label: &str, pred: &Pred, before: Option<&Map<String, Value>>) {
-    let env = RenderEnv {
-        alias: "t0",
-        before,
-    };
+    let env = RenderEnv { alias: "t0", before };
     if pred.is_true() || pred.is_false() {
-        let _ = writeln!(
-            out,
-            "{label}: {}",
-            if pred.is_true() { "ALWAYS" } else { "NEVER" }
-        );
+        let _ = writeln!(out, "{label}: {}", if pred.is_true() { "ALWAYS" } else { "NEVER" });
         return;
     }
     for dialect in [Dialect::Sqlite, Dialect::Postgres] {
         let (sql, params) = pred.to_sql(dialect, &env);
-        let d = if dialect == Dialect::Sqlite {
-            "sqlite"
-        } else {
-            "pg    "
-        };
+        let d = if dialect == Dialect::Sqlite { "sqlite" } else { "pg    " };
         let _ = writeln!(out, "{label} [{d}]: {sql}\n    params: {params:?}");
     }
 }
 
 fn model_snapshot(ps: &PolicySet, model: &str) -> String {
-    let Some(mi) = ps.schema().model_index(model) else {
-        panic!("no model {model}")
-    };
+    let Some(mi) = ps.schema().model_index(model) else { panic!("no model {model}") };
     let before = before();
     let mut out = String::new();
     for op in Operation::ALL {
@@ -98,9 +92,7 @@ fn field_filters() {
     let mut out = String::new();
     for (model, field) in [("User", "salary"), ("Lead", "secret"), ("Lead", "title")] {
         let mi = ps.schema().model_index(model).unwrap_or(usize::MAX);
-        let fi = ps.schema().models[mi]
-            .field_index(field)
-            .unwrap_or(usize::MAX);
+        let fi = ps.schema().models[mi].field_index(field).unwrap_or(usize::MAX);
         for op in [Operation::Read, Operation::Update] {
             let _ = writeln!(out, "== {model}.{field} {}", op.as_str());
             for (who, auth) in callers() {
@@ -118,12 +110,7 @@ fn rule_filters_name_each_rule() {
     let mut out = String::new();
     for (who, auth) in callers() {
         for (rule, pred) in ps.rule_filters(mi, Operation::Delete, &auth) {
-            show(
-                &mut out,
-                &format!("{who} line {} {}", rule.span.line, rule.source),
-                &pred,
-                None,
-            );
+            show(&mut out, &format!("{who} line {} {}", rule.span.line, rule.source), &pred, None);
         }
     }
     insta::assert_snapshot!("rule_filters_lead_delete", out);
@@ -135,9 +122,7 @@ fn key_decisions() {
     let lead = ps.schema().model_index("Lead").unwrap_or(usize::MAX);
     let [admin, agent, partial, anon] = callers().map(|(_, a)| a);
     // The tenant deny still applies to the admin; the admin's allow folds away.
-    let (sql, params) = ps
-        .filter(lead, Operation::Read, &admin)
-        .to_sql(Dialect::Sqlite, &RenderEnv::new("t0"));
+    let (sql, params) = ps.filter(lead, Operation::Read, &admin).to_sql(Dialect::Sqlite, &RenderEnv::new("t0"));
     assert_eq!(sql, r#"(t0."tenantId" = ?)"#);
     assert_eq!(params.len(), 1);
     assert!(ps.filter(lead, Operation::Read, &anon).is_false());
@@ -151,11 +136,8 @@ fn key_decisions() {
     assert!(!ps.has_rules(org, Operation::Delete));
     assert!(ps.has_field_rules(lead, Operation::Read));
     assert!(!ps.has_field_rules(org, Operation::Read));
-    let names: Vec<&str> = ps
-        .before_fields(lead)
-        .iter()
-        .map(|f| ps.schema().models[lead].fields[*f].name.as_str())
-        .collect();
+    let names: Vec<&str> =
+        ps.before_fields(lead).iter().map(|f| ps.schema().models[lead].fields[*f].name.as_str()).collect();
     assert_eq!(names, ["status", "value"]);
     assert!(ps.diagnostics().is_empty(), "{:?}", ps.diagnostics());
 }
@@ -170,28 +152,12 @@ fn create_checks_decide_in_memory() {
         _ => Map::new(),
     };
     let env = RenderEnv::new("t0");
-    assert_eq!(
-        ps.filter(lead, Operation::Create, &agent)
-            .eval(&row("T1"), &env),
-        Some(true)
-    );
-    assert_eq!(
-        ps.filter(lead, Operation::Create, &agent)
-            .eval(&row("T2"), &env),
-        Some(false)
-    );
-    assert_eq!(
-        ps.filter(lead, Operation::Create, &anon)
-            .eval(&row("T1"), &env),
-        Some(false)
-    );
+    assert_eq!(ps.filter(lead, Operation::Create, &agent).eval(&row("T1"), &env), Some(true));
+    assert_eq!(ps.filter(lead, Operation::Create, &agent).eval(&row("T2"), &env), Some(false));
+    assert_eq!(ps.filter(lead, Operation::Create, &anon).eval(&row("T1"), &env), Some(false));
     // A rule reading a relation must go to SQL.
     let note = ps.schema().model_index("Note").unwrap_or(usize::MAX);
-    assert_eq!(
-        ps.filter(note, Operation::Read, &agent)
-            .eval(&row("T1"), &env),
-        None
-    );
+    assert_eq!(ps.filter(note, Operation::Read, &agent).eval(&row("T1"), &env), None);
 }
 
 #[test]
@@ -214,8 +180,7 @@ fn where_rendering_drops_top_level_truth_tests() {
     let mut out = String::new();
     for dialect in [Dialect::Sqlite, Dialect::Postgres] {
         let mut w = policy::SqlWriter::new(dialect);
-        ps.filter(lead, Operation::Read, &agent)
-            .render_where(&mut w, &RenderEnv::new("t0"));
+        ps.filter(lead, Operation::Read, &agent).render_where(&mut w, &RenderEnv::new("t0"));
         let _ = writeln!(out, "{}", w.sql());
     }
     insta::assert_snapshot!("render_where_lead_read_agent", out);

@@ -1,5 +1,12 @@
 //! The schemas shown in the README and under `examples/` load without errors or warnings.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 #[test]
 fn example_schemas_load_cleanly() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");

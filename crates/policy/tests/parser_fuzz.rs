@@ -1,6 +1,13 @@
 //! Fuzzing `policy::load`: arbitrary text and random mutations of a valid schema never panic, and
 //! every diagnostic points inside the source.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 use policy::{Diagnostic, load};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -14,27 +21,15 @@ fn check(src: &str) {
         Err(e) => (e, false),
     };
     if !ok {
-        assert!(
-            diags.iter().any(Diagnostic::is_error),
-            "Err without an error: {diags:?}"
-        );
+        assert!(diags.iter().any(Diagnostic::is_error), "Err without an error: {diags:?}");
     } else {
-        assert!(
-            !diags.iter().any(Diagnostic::is_error),
-            "Ok with an error: {diags:?}"
-        );
+        assert!(!diags.iter().any(Diagnostic::is_error), "Ok with an error: {diags:?}");
     }
     for d in &diags {
         let s = d.span;
         assert!(s.line >= 1 && s.col >= 1, "bad position in {d}");
-        assert!(
-            s.start <= s.end && s.end as usize <= src.len(),
-            "span out of range in {d}: {s:?}"
-        );
-        assert!(
-            src.is_char_boundary(s.start as usize),
-            "span not on a char boundary: {d}"
-        );
+        assert!(s.start <= s.end && s.end as usize <= src.len(), "span out of range in {d}: {s:?}");
+        assert!(src.is_char_boundary(s.start as usize), "span not on a char boundary: {d}");
     }
 }
 
@@ -129,9 +124,6 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let expr = open.repeat(5000);
         let src = format!("model M {{\n  id String @id\n  @@allow('read', {expr})\n}}");
         let e = load(&src).err().unwrap_or_default();
-        assert!(
-            e.iter().any(Diagnostic::is_error),
-            "no error for nesting `{open}`"
-        );
+        assert!(e.iter().any(Diagnostic::is_error), "no error for nesting `{open}`");
     }
 }

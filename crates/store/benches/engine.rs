@@ -9,6 +9,13 @@
 //! * "hand SQL (columns)": plain columns decoded by sqlx into a struct, then turned into JSON
 //!   values — what a hand-written service would do.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -104,7 +111,10 @@ async fn seed(db: &Db) {
         for a in 0..AGENTS_PER_TENANT {
             users.push(format!("('t{t}', 'agent{t}_{a}', 'agent{t}_{a}@x', 'AGENT')"));
         }
-        stmts.push(format!("INSERT INTO \"User\" (\"tenantId\", \"id\", \"email\", \"role\") VALUES {}", users.join(", ")));
+        stmts.push(format!(
+            "INSERT INTO \"User\" (\"tenantId\", \"id\", \"email\", \"role\") VALUES {}",
+            users.join(", ")
+        ));
         let mut leads = Vec::new();
         for l in 0..LEADS_PER_TENANT {
             leads.push(format!(
@@ -123,11 +133,13 @@ async fn seed(db: &Db) {
 }
 
 async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
-    let db = Db::connect(url, policy::load(SCHEMA).expect("schema").schema, DbOptions { max_connections: 4, rls: false })
-        .await
-        .expect("connect");
+    let db =
+        Db::connect(url, policy::load(SCHEMA).expect("schema").schema, DbOptions { max_connections: 4, rls: false })
+            .await
+            .expect("connect");
     seed(&db).await;
-    let raw_sqlite = if url.starts_with("sqlite") { Some(sqlx::SqlitePool::connect(url).await.expect("sqlite")) } else { None };
+    let raw_sqlite =
+        if url.starts_with("sqlite") { Some(sqlx::SqlitePool::connect(url).await.expect("sqlite")) } else { None };
     let raw_pg = if url.starts_with("postgres") {
         Some(sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(url).await.expect("pg"))
     } else {
@@ -136,7 +148,11 @@ async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
     let args = json!({ "take": 50, "orderBy": { "id": "asc" } });
     let mut out = Vec::new();
     for (role, auth, filter) in [
-        ("agent", json!({"id": "agent42_3", "tenantId": "t42", "role": "AGENT"}), "\"tenantId\" = $1 AND \"assigneeId\" = $2"),
+        (
+            "agent",
+            json!({"id": "agent42_3", "tenantId": "t42", "role": "AGENT"}),
+            "\"tenantId\" = $1 AND \"assigneeId\" = $2",
+        ),
         ("admin", json!({"id": "admin42", "tenantId": "t42", "role": "ADMIN"}), "\"tenantId\" = $1"),
     ] {
         let client = db.for_auth(Auth(Some(auth)));
@@ -151,7 +167,10 @@ async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
         let cols = "\"tenantId\", \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", \"createdAt\"";
         let binds: Vec<&str> = if role == "agent" { vec!["t42", "agent42_3"] } else { vec!["t42"] };
         if let Some(pool) = &raw_sqlite {
-            let sql = format!("SELECT {cols} FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50", filter.replace("$1", "?").replace("$2", "?"));
+            let sql = format!(
+                "SELECT {cols} FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50",
+                filter.replace("$1", "?").replace("$2", "?")
+            );
             let json_sql = format!(
                 "SELECT json_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\") FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50",
                 filter.replace("$1", "?").replace("$2", "?")
@@ -163,7 +182,9 @@ async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
                         q = q.bind(*b);
                     }
                     let rows = q.fetch_all(pool).await.expect("query");
-                    rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+                    rows.iter()
+                        .map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0))
+                        .sum()
                 })
                 .await,
             );
@@ -193,7 +214,9 @@ async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
                         q = q.bind(*b);
                     }
                     let rows = q.fetch_all(pool).await.expect("query");
-                    rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+                    rows.iter()
+                        .map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0))
+                        .sum()
                 })
                 .await,
             );
@@ -228,14 +251,18 @@ fn main() {
         let sqlite_url = format!("sqlite:{}", dir.path().join("bench.db").display());
         let mut results = bench_dialect("sqlite", &sqlite_url, 2000).await;
         if std::env::var("MANZIL_BENCH_SKIP_PG").is_err() {
-            let base = std::env::var("MANZIL_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+            let base = std::env::var("MANZIL_TEST_DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
             let schema = format!("bench_{}", std::process::id());
             let admin = sqlx::PgPool::connect(&base).await.expect("postgres");
             sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&admin).await.expect("schema");
             let sep = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
             results.extend(bench_dialect("postgres", &url, 2000).await);
-            sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&admin).await.expect("drop");
+            sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE")))
+                .execute(&admin)
+                .await
+                .expect("drop");
         }
         println!("| measurement | µs per query | vs hand SQL (JSON) | vs hand SQL (columns) |");
         println!("|---|---:|---:|---:|");
@@ -244,10 +271,18 @@ fn main() {
             let base_cols = chunk.iter().find(|m| m.label.ends_with("(columns)")).map(|m| m.per_query);
             for m in chunk {
                 let ratio = |b: Option<Duration>| match b {
-                    Some(b) if !m.label.ends_with("planning only") => format!("{:.2}×", m.per_query.as_secs_f64() / b.as_secs_f64()),
+                    Some(b) if !m.label.ends_with("planning only") => {
+                        format!("{:.2}×", m.per_query.as_secs_f64() / b.as_secs_f64())
+                    }
                     _ => "—".to_owned(),
                 };
-                println!("| {} | {:.1} | {} | {} |", m.label, m.per_query.as_secs_f64() * 1e6, ratio(base_json), ratio(base_cols));
+                println!(
+                    "| {} | {:.1} | {} | {} |",
+                    m.label,
+                    m.per_query.as_secs_f64() * 1e6,
+                    ratio(base_json),
+                    ratio(base_cols)
+                );
             }
         }
     });

@@ -269,9 +269,7 @@ pub fn check(case: &Case, output: &Value) -> Result<(), String> {
         if exp.get("error").is_some() {
             match_at("$", exp, output).map_err(|e| format!("{e} (output: {output})"))?;
         } else {
-            let result = output
-                .get("result")
-                .ok_or_else(|| format!("expected a result, got {output}"))?;
+            let result = output.get("result").ok_or_else(|| format!("expected a result, got {output}"))?;
             match_at("$.result", exp.get("result").unwrap_or(&Value::Null), result)?;
         }
     }

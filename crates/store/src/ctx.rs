@@ -33,7 +33,9 @@ impl Guard {
         matches!(self, Guard::False)
     }
 
-    /// Writes the guard as a two-valued boolean against the row `alias`.
+    /// Writes the guard against the row `alias` for a filtering position (`WHERE`, `ON`,
+    /// `CASE WHEN`), where NULL already counts as false: the form indexes can serve.
+    /// Never use it under `NOT` — see [`Guard::render_two_valued`].
     pub fn render(&self, w: &mut SqlWriter, alias: &str) {
         self.render_with(w, alias, None);
     }
@@ -47,7 +49,21 @@ impl Guard {
             Guard::False => {
                 w.push("1 = 0");
             }
-            Guard::Pred(p) => p.render(w, &RenderEnv { alias, before }),
+            Guard::Pred(p) => p.render_where(w, &RenderEnv { alias, before }),
+        }
+    }
+
+    /// Writes the guard as a strictly two-valued boolean (TRUE or FALSE, never NULL), safe under
+    /// `NOT`.
+    pub fn render_two_valued(&self, w: &mut SqlWriter, alias: &str) {
+        match self {
+            Guard::True => {
+                w.push("1 = 1");
+            }
+            Guard::False => {
+                w.push("1 = 0");
+            }
+            Guard::Pred(p) => p.render(w, &RenderEnv { alias, before: None }),
         }
     }
 }
@@ -71,9 +87,7 @@ impl<'a> Ctx<'a> {
 
     /// Resolves a model name from the caller's arguments.
     pub fn model_index(&self, name: &str) -> Result<ModelIdx> {
-        self.schema
-            .model_index(name)
-            .ok_or_else(|| StoreError::invalid(format!("unknown model `{name}`")))
+        self.schema.model_index(name).ok_or_else(|| StoreError::invalid(format!("unknown model `{name}`")))
     }
 
     /// The model-level rule for `op`, folded for this caller.

@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 use crate::ctx::Ctx;
 use crate::error::{RejectReason, Result, StoreError};
 use crate::exec::{Pool, Tx};
-use crate::read::{FindKind, aggregate_sql, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate, normalize_group};
+use crate::read::{
+    FindKind, aggregate_sql, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate, normalize_group,
+};
 use crate::write::{Row, Writer, data_of, unique_where};
 
 /// The database plus the compiled rules. Cheap to clone.
@@ -73,12 +75,7 @@ impl Db {
 
     /// A client that runs every query under `auth`'s rules.
     pub fn for_auth(&self, auth: Auth) -> Client {
-        Client {
-            db: self.clone(),
-            auth,
-            system: false,
-            explain: false,
-        }
+        Client { db: self.clone(), auth, system: false, explain: false }
     }
 
     /// A client that bypasses the rules. Every call site names its reason; grep `as_system(`.
@@ -273,12 +270,18 @@ impl Client {
                 let row = match (existing, action) {
                     (Some(pre), "update") => wr.update_row(mi, &pre, data_of(args)?).await?,
                     (Some(pre), _) => {
-                        let data = args.get("update").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`update` must be an object"))?;
+                        let data = args
+                            .get("update")
+                            .and_then(Value::as_object)
+                            .ok_or_else(|| StoreError::invalid("`update` must be an object"))?;
                         wr.update_row(mi, &pre, data).await?
                     }
                     (None, "update") => return Err(StoreError::not_found(model)),
                     (None, _) => {
-                        let data = args.get("create").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`create` must be an object"))?;
+                        let data = args
+                            .get("create")
+                            .and_then(Value::as_object)
+                            .ok_or_else(|| StoreError::invalid("`create` must be an object"))?;
                         wr.create_row(mi, data, &Row::new(), false)
                             .await?
                             .ok_or_else(|| StoreError::invalid("create conflicted"))?
@@ -322,14 +325,28 @@ impl Client {
 
     /// Reads a mutated row back under the read rules, then commits (the write stays done even
     /// when the row may not be read back, as in ZenStack).
-    async fn read_back(&self, ctx: &Ctx<'_>, mut tx: Tx, model: usize, row: &Row, args: &Map<String, Value>) -> Result<Value> {
+    async fn read_back(
+        &self,
+        ctx: &Ctx<'_>,
+        mut tx: Tx,
+        model: usize,
+        row: &Row,
+        args: &Map<String, Value>,
+    ) -> Result<Value> {
         let ids = Writer::new(ctx, &mut tx).ids_of(model, row);
         let out = self.fetch_by_ids(ctx, &mut tx, model, &ids, args).await?;
         tx.commit().await?;
         out.ok_or_else(|| cannot_read_back(&ctx.model(model).name))
     }
 
-    async fn fetch_by_ids(&self, ctx: &Ctx<'_>, tx: &mut Tx, model: usize, ids: &Row, args: &Map<String, Value>) -> Result<Option<Value>> {
+    async fn fetch_by_ids(
+        &self,
+        ctx: &Ctx<'_>,
+        tx: &mut Tx,
+        model: usize,
+        ids: &Row,
+        args: &Map<String, Value>,
+    ) -> Result<Option<Value>> {
         let mut find = Map::new();
         find.insert("where".to_owned(), Value::Object(ids.clone()));
         for k in ["select", "include", "omit"] {
@@ -395,9 +412,7 @@ mod tests {
         };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         rt.block_on(async {
-            let db = super::Db::connect("sqlite::memory:", schema, super::DbOptions::default())
-                .await
-                .expect("connect");
+            let db = super::Db::connect("sqlite::memory:", schema, super::DbOptions::default()).await.expect("connect");
             let client = db.for_auth(policy::Auth::anonymous());
             let args = serde_json::json!({});
             let fut = client.run("A", "findMany", &args);

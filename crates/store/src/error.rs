@@ -43,12 +43,7 @@ pub enum StoreError {
     NotFound { model: String },
     /// The rules reject the operation.
     #[error("{message}")]
-    RejectedByPolicy {
-        model: String,
-        reason: RejectReason,
-        message: String,
-        denied_by: Option<DeniedBy>,
-    },
+    RejectedByPolicy { model: String, reason: RejectReason, message: String, denied_by: Option<Box<DeniedBy>> },
     /// The arguments do not fit the schema.
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -62,18 +57,11 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn not_found(model: &str) -> Self {
-        StoreError::NotFound {
-            model: model.to_owned(),
-        }
+        StoreError::NotFound { model: model.to_owned() }
     }
 
     pub(crate) fn rejected(model: &str, reason: RejectReason, message: impl Into<String>) -> Self {
-        StoreError::RejectedByPolicy {
-            model: model.to_owned(),
-            reason,
-            message: message.into(),
-            denied_by: None,
-        }
+        StoreError::RejectedByPolicy { model: model.to_owned(), reason, message: message.into(), denied_by: None }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
@@ -96,10 +84,7 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(db) = &e
             && db.is_unique_violation()
         {
-            let constraint = db
-                .constraint()
-                .map(str::to_owned)
-                .unwrap_or_else(|| db.message().to_owned());
+            let constraint = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
             return StoreError::UniqueViolation { constraint };
         }
         StoreError::Db(e)

@@ -27,16 +27,10 @@ impl Pool {
                 .foreign_keys(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(std::time::Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max_connections)
-                .connect_with(opts)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(opts).await?;
             Ok(Pool::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(max_connections)
-                .connect(url)
-                .await?;
+            let pool = PgPoolOptions::new().max_connections(max_connections).connect(url).await?;
             Ok(Pool::Postgres(pool))
         } else {
             Err(StoreError::invalid(format!(
@@ -61,10 +55,7 @@ impl Pool {
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 if let Some(a) = auth {
-                    sqlx::query("SELECT set_config('manzil.auth', $1, true)")
-                        .bind(a)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query("SELECT set_config('manzil.auth', $1, true)").bind(a).execute(&mut *tx).await?;
                 }
                 Ok(Tx::Postgres(tx))
             }
@@ -206,17 +197,12 @@ impl Tx {
     pub async fn fetch_json(&mut self, sql: String, params: Vec<SqlValue>) -> Result<Vec<Value>> {
         tracing::trace!(%sql, "fetch_json");
         let texts: Vec<Option<String>> = on_tx!(self, sql, params, |q, c| {
-            q.fetch_all(c)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<Option<String>, _>(0))
-                .collect::<Result<Vec<_>, _>>()?
+            q.fetch_all(c).await?.iter().map(|r| r.try_get::<Option<String>, _>(0)).collect::<Result<Vec<_>, _>>()?
         });
         texts
             .into_iter()
             .map(|t| match t {
-                Some(t) => serde_json::from_str(&t)
-                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e)))),
+                Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e)))),
                 None => Ok(Value::Null),
             })
             .collect()

@@ -15,7 +15,13 @@ use crate::error::{Result, StoreError};
 use crate::value::{scalar_of, scalar_to_sql, to_sql};
 
 /// Writes the boolean SQL for `filter` (a `where` object, or `null` for none) on `model` at `alias`.
-pub fn render_where(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, filter: Option<&Value>) -> Result<()> {
+pub fn render_where(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    filter: Option<&Value>,
+) -> Result<()> {
     match filter {
         None | Some(Value::Null) => {
             w.push("1 = 1");
@@ -26,7 +32,13 @@ pub fn render_where(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &s
     }
 }
 
-fn render_object(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, obj: &Map<String, Value>) -> Result<()> {
+fn render_object(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    obj: &Map<String, Value>,
+) -> Result<()> {
     if obj.is_empty() {
         w.push("1 = 1");
         return Ok(());
@@ -49,7 +61,14 @@ fn each_filter(value: &Value) -> Vec<&Value> {
     }
 }
 
-fn render_entry(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, key: &str, value: &Value) -> Result<()> {
+fn render_entry(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    key: &str,
+    value: &Value,
+) -> Result<()> {
     match key {
         "AND" => join_filters(ctx, w, model, alias, &each_filter(value), " AND ", "1 = 1"),
         "OR" => {
@@ -87,7 +106,15 @@ fn render_entry(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, 
     }
 }
 
-fn join_filters(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, items: &[&Value], sep: &str, empty: &str) -> Result<()> {
+fn join_filters(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    items: &[&Value],
+    sep: &str,
+    empty: &str,
+) -> Result<()> {
     if items.is_empty() {
         w.push(empty);
         return Ok(());
@@ -104,13 +131,18 @@ fn join_filters(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, 
 }
 
 /// `a_b: { a: 1, b: 2 }` — a compound unique key.
-fn compound_key(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, key: &str, value: &Value) -> Result<()> {
+fn compound_key(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    key: &str,
+    value: &Value,
+) -> Result<()> {
     let m = ctx.model(model);
-    let is_key = m
-        .uniques
-        .iter()
-        .chain(std::iter::once(&m.id))
-        .any(|cols| cols.len() > 1 && cols.iter().map(|f| m.fields[*f].name.as_str()).collect::<Vec<_>>().join("_") == key);
+    let is_key = m.uniques.iter().chain(std::iter::once(&m.id)).any(|cols| {
+        cols.len() > 1 && cols.iter().map(|f| m.fields[*f].name.as_str()).collect::<Vec<_>>().join("_") == key
+    });
     match value {
         Value::Object(obj) if is_key => render_object(ctx, w, model, alias, obj),
         _ => Err(StoreError::invalid(format!("unknown field `{key}` on model `{}`", m.name))),
@@ -134,10 +166,21 @@ pub fn column_expr(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &st
     w.push(" THEN ").column(alias, &f.column).push(" END)");
 }
 
-fn scalar_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx, value: &Value) -> Result<()> {
+fn scalar_filter(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    fi: FieldIdx,
+    value: &Value,
+) -> Result<()> {
     let field = &ctx.model(model).fields[fi];
     let ops = match value {
-        Value::Object(ops) if scalar_of(field) != ScalarType::Json || ops.keys().all(|k| FILTER_OPS.contains(&k.as_str())) => ops,
+        Value::Object(ops)
+            if scalar_of(field) != ScalarType::Json || ops.keys().all(|k| FILTER_OPS.contains(&k.as_str())) =>
+        {
+            ops
+        }
         other => {
             return compare(ctx, w, model, alias, fi, "=", other);
         }
@@ -194,12 +237,12 @@ fn scalar_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str,
                 let Value::String(s) = arg else {
                     return Err(StoreError::invalid(format!("`{op}` expects a string (field `{}`)", field.name)));
                 };
-if s.is_empty() {
+                if s.is_empty() {
                     column_expr(ctx, w, model, alias, fi);
                     w.push(" IS NOT NULL");
                     continue;
                 }
-                                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                 let pattern = match op.as_str() {
                     "contains" => format!("%{escaped}%"),
                     "startsWith" => format!("{escaped}%"),
@@ -248,11 +291,33 @@ if s.is_empty() {
 }
 
 const FILTER_OPS: &[&str] = &[
-    "equals", "not", "lt", "lte", "gt", "gte", "in", "notIn", "contains", "startsWith", "endsWith", "mode", "has", "hasSome",
-    "hasEvery", "isEmpty",
+    "equals",
+    "not",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "notIn",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "mode",
+    "has",
+    "hasSome",
+    "hasEvery",
+    "isEmpty",
 ];
 
-fn compare(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx, op: &str, arg: &Value) -> Result<()> {
+fn compare(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    fi: FieldIdx,
+    op: &str,
+    arg: &Value,
+) -> Result<()> {
     let field = &ctx.model(model).fields[fi];
     if arg.is_null() {
         column_expr(ctx, w, model, alias, fi);
@@ -272,7 +337,15 @@ fn compare(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: F
     Ok(())
 }
 
-fn list_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx, op: &str, arg: &Value) -> Result<()> {
+fn list_filter(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    fi: FieldIdx,
+    op: &str,
+    arg: &Value,
+) -> Result<()> {
     let field = &ctx.model(model).fields[fi];
     if !field.list {
         return Err(StoreError::invalid(format!("`{op}` applies to list fields only (field `{}`)", field.name)));
@@ -329,7 +402,14 @@ fn list_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, f
     Ok(())
 }
 
-fn relation_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx, value: &Value) -> Result<()> {
+fn relation_filter(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    fi: FieldIdx,
+    value: &Value,
+) -> Result<()> {
     let field = &ctx.model(model).fields[fi];
     let Some(rel) = field.relation() else {
         return Err(StoreError::invalid("not a relation"));
@@ -337,7 +417,10 @@ fn relation_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &st
     let target = rel.target;
     if field.list {
         let Value::Object(ops) = value else {
-            return Err(StoreError::invalid(format!("relation filter on `{}` expects {{some|every|none: …}}", field.name)));
+            return Err(StoreError::invalid(format!(
+                "relation filter on `{}` expects {{some|every|none: …}}",
+                field.name
+            )));
         };
         w.push("(");
         for (i, (op, arg)) in ops.iter().enumerate() {
@@ -348,7 +431,9 @@ fn relation_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &st
                 "some" => exists(ctx, w, model, alias, fi, target, Some(arg), false, false)?,
                 "none" => exists(ctx, w, model, alias, fi, target, Some(arg), true, false)?,
                 "every" => exists(ctx, w, model, alias, fi, target, Some(arg), true, true)?,
-                other => return Err(StoreError::invalid(format!("unknown relation filter `{other}` on `{}`", field.name))),
+                other => {
+                    return Err(StoreError::invalid(format!("unknown relation filter `{other}` on `{}`", field.name)));
+                }
             }
         }
         if ops.is_empty() {
@@ -371,7 +456,12 @@ fn relation_filter(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &st
                     ("isNot", Value::Null) => exists(ctx, w, model, alias, fi, target, None, false, false)?,
                     ("is", f) => exists(ctx, w, model, alias, fi, target, Some(f), false, false)?,
                     ("isNot", f) => exists(ctx, w, model, alias, fi, target, Some(f), true, false)?,
-                    (other, _) => return Err(StoreError::invalid(format!("unknown relation filter `{other}` on `{}`", field.name))),
+                    (other, _) => {
+                        return Err(StoreError::invalid(format!(
+                            "unknown relation filter `{other}` on `{}`",
+                            field.name
+                        )));
+                    }
                 }
             }
             w.push(")");
@@ -446,7 +536,13 @@ pub fn is_unique_filter(ctx: &Ctx<'_>, model: ModelIdx, filter: &Value) -> bool 
 }
 
 /// The SQL that pins one row by its id values (JSON keyed by field name) at `alias`.
-pub fn render_id_match(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, ids: &Map<String, Value>) -> Result<()> {
+pub fn render_id_match(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    ids: &Map<String, Value>,
+) -> Result<()> {
     let m = ctx.model(model);
     w.push("(");
     for (i, f) in m.id.iter().enumerate() {
@@ -462,7 +558,12 @@ pub fn render_id_match(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias:
 }
 
 /// As [`render_id_match`] with bare column names (for `UPDATE`/`DELETE … WHERE`).
-pub fn render_id_match_unqualified(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, ids: &Map<String, Value>) -> Result<()> {
+pub fn render_id_match_unqualified(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    ids: &Map<String, Value>,
+) -> Result<()> {
     let m = ctx.model(model);
     w.push("(");
     for (i, f) in m.id.iter().enumerate() {

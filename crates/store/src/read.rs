@@ -27,10 +27,7 @@ impl<'v> FindArgs<'v> {
         let int = |k: &str| -> Result<Option<i64>> {
             match args.get(k) {
                 None | Some(Value::Null) => Ok(None),
-                Some(v) => v
-                    .as_i64()
-                    .map(Some)
-                    .ok_or_else(|| StoreError::invalid(format!("`{k}` must be an integer"))),
+                Some(v) => v.as_i64().map(Some).ok_or_else(|| StoreError::invalid(format!("`{k}` must be an integer"))),
             }
         };
         let skip = int("skip")?;
@@ -77,7 +74,9 @@ fn parse_direction(v: &Value) -> Result<(bool, Option<bool>)> {
                 None => None,
                 Some("first") => Some(true),
                 Some("last") => Some(false),
-                Some(other) => return Err(StoreError::invalid(format!("`nulls` must be \"first\" or \"last\", not `{other}`"))),
+                Some(other) => {
+                    return Err(StoreError::invalid(format!("`nulls` must be \"first\" or \"last\", not `{other}`")));
+                }
             };
             Ok((desc, nulls))
         }
@@ -110,7 +109,14 @@ fn parse_order(ctx: &Ctx<'_>, model: ModelIdx, order_by: Option<&Value>) -> Resu
     Ok(terms)
 }
 
-fn parse_order_entry(ctx: &Ctx<'_>, model: ModelIdx, key: &str, v: &Value, path: Vec<FieldIdx>, out: &mut Vec<OrderTerm>) -> Result<()> {
+fn parse_order_entry(
+    ctx: &Ctx<'_>,
+    model: ModelIdx,
+    key: &str,
+    v: &Value,
+    path: Vec<FieldIdx>,
+    out: &mut Vec<OrderTerm>,
+) -> Result<()> {
     let m = ctx.model(model);
     let fi = m
         .field_index(key)
@@ -130,7 +136,9 @@ fn parse_order_entry(ctx: &Ctx<'_>, model: ModelIdx, key: &str, v: &Value, path:
         }
         (FieldKind::Relation(_), true) => {
             let Some(c) = v.get("_count") else {
-                return Err(StoreError::invalid(format!("orderBy on to-many `{key}` supports only {{_count: \"asc\"}}")));
+                return Err(StoreError::invalid(format!(
+                    "orderBy on to-many `{key}` supports only {{_count: \"asc\"}}"
+                )));
             };
             let (desc, nulls) = parse_direction(c)?;
             let mut p = path;
@@ -147,7 +155,14 @@ fn parse_order_entry(ctx: &Ctx<'_>, model: ModelIdx, key: &str, v: &Value, path:
 }
 
 /// Writes the value a term sorts by, for the row of `model` at `alias`.
-fn order_expr(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, path: &[FieldIdx], kind: OrderKind) -> Result<()> {
+fn order_expr(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    path: &[FieldIdx],
+    kind: OrderKind,
+) -> Result<()> {
     match (path, kind) {
         ([], OrderKind::Column(fi)) => {
             column_expr(ctx, w, model, alias, fi);
@@ -173,7 +188,13 @@ fn order_expr(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, pa
 
 /// Writes the cursor condition, ` ORDER BY …` and the page clauses (`LIMIT`/`OFFSET`).
 /// A negative `take` reads backwards (the caller reverses the rows).
-pub fn render_order_and_page(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, args: &FindArgs<'_>) -> Result<()> {
+pub fn render_order_and_page(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    args: &FindArgs<'_>,
+) -> Result<()> {
     let terms = parse_order(ctx, model, args.order_by)?;
     let backwards = args.take.is_some_and(|t| t < 0);
     if let Some(cursor) = args.cursor {
@@ -192,7 +213,15 @@ pub fn render_order_and_page(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, 
                 }
                 let last = j == i;
                 let forward = t.desc == backwards;
-                let op = if !last { " = " } else if i == terms.len() - 1 { if forward { " >= " } else { " <= " } } else if forward { " > " } else { " < " };
+                let op = if !last {
+                    " = "
+                } else if i == terms.len() - 1 {
+                    if forward { " >= " } else { " <= " }
+                } else if forward {
+                    " > "
+                } else {
+                    " < "
+                };
                 order_expr(ctx, w, model, alias, &t.path, t.kind)?;
                 w.push(op);
                 let c = w.fresh_alias();
@@ -229,7 +258,14 @@ pub fn render_order_and_page(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, 
     Ok(())
 }
 
-fn write_order(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, terms: &[OrderTerm], backwards: bool) -> Result<()> {
+fn write_order(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    terms: &[OrderTerm],
+    backwards: bool,
+) -> Result<()> {
     w.push(" ORDER BY ");
     for (i, t) in terms.iter().enumerate() {
         if i > 0 {
@@ -245,7 +281,13 @@ fn write_order(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, t
 }
 
 /// Only the ` ORDER BY …` of a find (to restore the order of an already paged subquery).
-pub fn render_order_only(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, args: &FindArgs<'_>) -> Result<()> {
+pub fn render_order_only(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    args: &FindArgs<'_>,
+) -> Result<()> {
     let terms = parse_order(ctx, model, args.order_by)?;
     write_order(ctx, w, model, alias, &terms, args.take.is_some_and(|t| t < 0))
 }
@@ -259,7 +301,12 @@ pub enum FindKind {
 }
 
 /// Builds the SQL of a find: one JSON text column per row.
-pub fn find_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>, kind: FindKind) -> Result<(SqlWriter, Shape, bool)> {
+pub fn find_sql(
+    ctx: &Ctx<'_>,
+    model: ModelIdx,
+    args: &Map<String, Value>,
+    kind: FindKind,
+) -> Result<(SqlWriter, Shape, bool)> {
     let mut find = FindArgs::parse(args)?;
     match kind {
         FindKind::Unique => {
@@ -311,7 +358,13 @@ pub fn find_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>, kind:
 }
 
 /// Post-processing of find results: normalisation, backwards pages, `distinct`.
-pub fn finish_rows(ctx: &Ctx<'_>, shape: &Shape, rows: Vec<Value>, reversed: bool, args: &Map<String, Value>) -> Result<Vec<Value>> {
+pub fn finish_rows(
+    ctx: &Ctx<'_>,
+    shape: &Shape,
+    rows: Vec<Value>,
+    reversed: bool,
+    args: &Map<String, Value>,
+) -> Result<Vec<Value>> {
     let mut rows: Vec<Value> = rows.into_iter().map(|r| normalize(ctx, shape, r)).collect();
     if reversed {
         rows.reverse();
@@ -323,16 +376,25 @@ pub fn finish_rows(ctx: &Ctx<'_>, shape: &Shape, rows: Vec<Value>, reversed: boo
             _ => return Err(StoreError::invalid("`distinct` expects a field name or a list of them")),
         };
         let mut seen = std::collections::HashSet::new();
-        rows.retain(|r| seen.insert(fields.iter().map(|f| r.get(f).cloned().unwrap_or(Value::Null).to_string()).collect::<Vec<_>>()));
+        rows.retain(|r| {
+            seen.insert(fields.iter().map(|f| r.get(f).cloned().unwrap_or(Value::Null).to_string()).collect::<Vec<_>>())
+        });
     }
     Ok(rows)
 }
 
+/// Named columns to count (`None` = `_all`).
+type CountSelect = Vec<(String, Option<FieldIdx>)>;
+
 /// `count`: a number, or `{_all, field…}` when `select` is given.
-pub fn count_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>) -> Result<(SqlWriter, Option<Vec<(String, Option<FieldIdx>)>>)> {
+pub fn count_sql(
+    ctx: &Ctx<'_>,
+    model: ModelIdx,
+    args: &Map<String, Value>,
+) -> Result<(SqlWriter, Option<CountSelect>)> {
     let find = FindArgs::parse(args)?;
     let m = ctx.model(model);
-    let select: Option<Vec<(String, Option<FieldIdx>)>> = match args.get("select") {
+    let select: Option<CountSelect> = match args.get("select") {
         None | Some(Value::Null) | Some(Value::Bool(true)) => None,
         Some(Value::Object(o)) => Some(
             o.iter()
@@ -509,7 +571,11 @@ pub fn aggregate_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>) 
 }
 
 /// `groupBy`: one object per group of readable rows.
-pub fn group_by_sql(ctx: &Ctx<'_>, model: ModelIdx, args: &Map<String, Value>) -> Result<(SqlWriter, Vec<FieldIdx>, AggSpec)> {
+pub fn group_by_sql(
+    ctx: &Ctx<'_>,
+    model: ModelIdx,
+    args: &Map<String, Value>,
+) -> Result<(SqlWriter, Vec<FieldIdx>, AggSpec)> {
     let m = ctx.model(model);
     let by: Vec<FieldIdx> = match args.get("by") {
         Some(Value::String(s)) => vec![s.clone()],

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::ctx::Ctx;
 use crate::error::{Result, StoreError};
 use crate::filter::{column_expr, render_where};
-use crate::read::{render_order_and_page, FindArgs};
+use crate::read::{FindArgs, render_order_and_page};
 use crate::value::normalize_output;
 
 /// What a result object holds, in output order.
@@ -94,7 +94,9 @@ fn parse_items<'v>(ctx: &Ctx<'_>, model: ModelIdx, args: &'v Map<String, Value>)
                 (_, _) if with_defaults => {
                     return Err(StoreError::invalid(format!("`include` takes relations only, `{key}` is a scalar")));
                 }
-                (_, Value::Object(_)) => return Err(StoreError::invalid(format!("`{key}` is a scalar: select it with true"))),
+                (_, Value::Object(_)) => {
+                    return Err(StoreError::invalid(format!("`{key}` is a scalar: select it with true")));
+                }
                 _ => items.push(Item::Scalar(fi)),
             }
         }
@@ -113,10 +115,9 @@ fn parse_count<'v>(ctx: &Ctx<'_>, model: ModelIdx, val: &'v Value) -> Result<Vec
             };
             let mut out = Vec::new();
             for (k, v) in sel {
-                let fi = m
-                    .field_index(k)
-                    .filter(to_many)
-                    .ok_or_else(|| StoreError::invalid(format!("`_count` of `{k}`: not a to-many relation of `{}`", m.name)))?;
+                let fi = m.field_index(k).filter(to_many).ok_or_else(|| {
+                    StoreError::invalid(format!("`_count` of `{k}`: not a to-many relation of `{}`", m.name))
+                })?;
                 match v {
                     Value::Bool(false) => {}
                     Value::Bool(true) => out.push((fi, None)),
@@ -131,7 +132,13 @@ fn parse_count<'v>(ctx: &Ctx<'_>, model: ModelIdx, val: &'v Value) -> Result<Vec
 }
 
 /// Writes the JSON object expression for the row of `model` at `alias` per `args`.
-pub fn render_object(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, args: &Map<String, Value>) -> Result<Shape> {
+pub fn render_object(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    args: &Map<String, Value>,
+) -> Result<Shape> {
     let items = parse_items(ctx, model, args)?;
     let mut shape = Shape { model, entries: Vec::with_capacity(items.len()) };
     // PostgreSQL caps function arguments at 100: chain jsonb objects every 40 entries. (SQLite's
@@ -229,7 +236,14 @@ fn scalar_json(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, f
 }
 
 /// `(SELECT COUNT(*) FROM related WHERE join AND readable [AND filter])`
-pub fn count_subquery(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx, filter: Option<&Value>) -> Result<()> {
+pub fn count_subquery(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    fi: FieldIdx,
+    filter: Option<&Value>,
+) -> Result<()> {
     let target = relation_target(ctx, model, fi)?;
     let inner = w.fresh_alias();
     w.push("(SELECT COUNT(*) ");
@@ -245,14 +259,18 @@ pub fn count_subquery(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: 
 }
 
 pub fn relation_target(ctx: &Ctx<'_>, model: ModelIdx, fi: FieldIdx) -> Result<ModelIdx> {
-    ctx.model(model).fields[fi]
-        .relation()
-        .map(|r| r.target)
-        .ok_or_else(|| StoreError::invalid("not a relation field"))
+    ctx.model(model).fields[fi].relation().map(|r| r.target).ok_or_else(|| StoreError::invalid("not a relation field"))
 }
 
 /// An included relation: an array (to-many) or an object or null (to-one), of readable rows only.
-fn relation_json(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx, args: &Map<String, Value>) -> Result<Shape> {
+fn relation_json(
+    ctx: &Ctx<'_>,
+    w: &mut SqlWriter,
+    model: ModelIdx,
+    alias: &str,
+    fi: FieldIdx,
+    args: &Map<String, Value>,
+) -> Result<Shape> {
     let target = relation_target(ctx, model, fi)?;
     let list = ctx.model(model).fields[fi].list;
     let inner = w.fresh_alias();

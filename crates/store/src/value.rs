@@ -33,9 +33,7 @@ pub fn normalize_timestamp(s: &str) -> Option<String> {
         return Some(dt.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true));
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d
-            .and_hms_opt(0, 0, 0)
-            .map(|dt| dt.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true));
+        return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true));
     }
     None
 }
@@ -72,10 +70,7 @@ pub fn to_sql(schema: &Schema, field: &Field, v: &Value) -> Result<SqlValue> {
                 })
                 .collect::<Result<Vec<_>>>()
                 .map(SqlValue::TextArray),
-            _ => Err(StoreError::invalid(format!(
-                "lists of this type are not supported (field `{}`)",
-                field.name
-            ))),
+            _ => Err(StoreError::invalid(format!("lists of this type are not supported (field `{}`)", field.name))),
         };
     }
     scalar_to_sql(schema, field, scalar_of(field), v)
@@ -189,10 +184,8 @@ pub fn normalize_output(field: &Field, v: Value) -> Value {
 }
 
 fn hex_to_b64(s: &str) -> Option<String> {
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect();
+    let bytes: Option<Vec<u8>> =
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
     Some(B64.encode(bytes?))
 }
 

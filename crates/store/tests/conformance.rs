@@ -1,6 +1,13 @@
 //! The policy conformance suite: every case under `conformance/cases/` runs on a fresh SQLite
 //! database and on a fresh PostgreSQL schema, and must produce what it expects.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 use std::path::PathBuf;
 
 use store::cases::{Case, Target, check, parse_cases, run_case};

@@ -1,6 +1,13 @@
 //! Engine behaviour beyond the conformance cases: naming the rule that denied, the system bypass,
 //! hidden-versus-missing records, and the transaction-local auth setting on PostgreSQL.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 mod common;
 
 use common::Fresh;
@@ -44,7 +51,9 @@ async fn seed(f: &Fresh) {
     for (t, u, r) in [("t1", "a1", "AGENT"), ("t1", "a2", "AGENT"), ("t2", "b1", "AGENT")] {
         sys.create("User", json!({ "data": { "id": u, "tenantId": t, "role": r } })).await.expect("user");
     }
-    for (id, t, a, n) in [(1, "t1", "a1", "mine"), (2, "t1", "a2", "theirs"), (3, "t2", "b1", "other tenant"), (4, "t1", "a1", "locked")] {
+    for (id, t, a, n) in
+        [(1, "t1", "a1", "mine"), (2, "t1", "a2", "theirs"), (3, "t2", "b1", "other tenant"), (4, "t1", "a1", "locked")]
+    {
         sys.create("Lead", json!({ "data": { "id": id, "tenantId": t, "assigneeId": a, "name": n } }))
             .await
             .expect("lead");
@@ -74,12 +83,11 @@ async fn explain_names_the_deny_rule(f: &Fresh) {
         other => panic!("expected a named rejection, got {other:?}"),
     }
     // Without explain, the rule is not named (no extra queries).
-    let err = f
-        .db
-        .for_auth(agent("t1", "a1"))
-        .create("Lead", json!({ "data": { "name": "new" } }))
-        .await
-        .expect_err("agents cannot create");
+    let err =
+        f.db.for_auth(agent("t1", "a1"))
+            .create("Lead", json!({ "data": { "name": "new" } }))
+            .await
+            .expect_err("agents cannot create");
     match err {
         StoreError::RejectedByPolicy { denied_by, reason, .. } => {
             assert_eq!(reason.as_str(), "no-access");
@@ -91,8 +99,10 @@ async fn explain_names_the_deny_rule(f: &Fresh) {
 
 async fn hidden_looks_like_missing(f: &Fresh) {
     let client = f.db.for_auth(agent("t1", "a1"));
-    let hidden = client.update("Lead", json!({ "where": { "id": 3 }, "data": { "name": "x" } })).await.expect_err("hidden");
-    let missing = client.update("Lead", json!({ "where": { "id": 999 }, "data": { "name": "x" } })).await.expect_err("missing");
+    let hidden =
+        client.update("Lead", json!({ "where": { "id": 3 }, "data": { "name": "x" } })).await.expect_err("hidden");
+    let missing =
+        client.update("Lead", json!({ "where": { "id": 999 }, "data": { "name": "x" } })).await.expect_err("missing");
     assert_eq!(hidden.to_string(), missing.to_string());
     assert_eq!(hidden.kind(), "not-found");
     let hidden = client.find_unique("Lead", json!({ "where": { "id": 3 } })).await.expect("find");

@@ -4,6 +4,13 @@
 //! and the auth context is transaction-local (nothing leaks to the next user of a pooled
 //! connection).
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 mod common;
 
 use common::{pg_url, with_search_path};
@@ -63,7 +70,7 @@ async fn rls_stands_alone_without_engine_filters() {
     owner.create_tables().await.expect("tables");
     let set = policy::PolicySet::new(std::sync::Arc::new(loaded.schema.clone()));
     let rls = policy::rls::emit_rls(&set).expect("rls");
-    owner.execute_script(&[rls.sql.clone()]).await.expect("install rls");
+    owner.execute_script(std::slice::from_ref(&rls.sql)).await.expect("install rls");
     let sys = owner.as_system("test seed as table owner");
     for (t, u, r) in [("t1", "a1", "AGENT"), ("t1", "a2", "AGENT"), ("t2", "b1", "AGENT"), ("t2", "b2", "ADMIN")] {
         sys.create("User", json!({ "data": { "id": u, "tenantId": t, "role": r } })).await.expect("user");
@@ -74,12 +81,17 @@ async fn rls_stands_alone_without_engine_filters() {
             .expect("lead");
     }
     exec(&admin, &format!("GRANT USAGE ON SCHEMA \"{schema_name}\" TO \"{role}\"")).await;
-    exec(&admin, &format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema_name}\" TO \"{role}\"")).await;
+    exec(
+        &admin,
+        &format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema_name}\" TO \"{role}\""),
+    )
+    .await;
     exec(&admin, &format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"{schema_name}\" TO \"{role}\"")).await;
 
     // The application connects as the restricted role, RLS on, engine filters off.
     let app_url = with_search_path(&pg_url().replacen("postgres@", &format!("{role}@"), 1), &schema_name);
-    let app = Db::connect(&app_url, loaded.schema.clone(), DbOptions { max_connections: 1, rls: true }).await.expect("app");
+    let app =
+        Db::connect(&app_url, loaded.schema.clone(), DbOptions { max_connections: 1, rls: true }).await.expect("app");
     let bare = app.without_engine_filters();
 
     let a1 = bare.for_auth(Auth(Some(json!({ "id": "a1", "tenantId": "t1", "role": "AGENT" }))));
@@ -106,7 +118,10 @@ async fn rls_stands_alone_without_engine_filters() {
     assert_eq!(anon.count("Lead", json!({})).await.expect("count"), json!(0), "anonymous sees nothing");
 
     // Victim data is unchanged.
-    let t1_names = sys.find_many("Lead", json!({ "where": { "tenantId": "t1" }, "orderBy": { "id": "asc" } })).await.expect("read");
+    let t1_names = sys
+        .find_many("Lead", json!({ "where": { "tenantId": "t1" }, "orderBy": { "id": "asc" } }))
+        .await
+        .expect("read");
     assert_eq!(t1_names[0]["name"], "lead 1");
     assert_eq!(t1_names[1]["name"], "lead 2");
 

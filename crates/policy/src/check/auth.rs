@@ -31,22 +31,14 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, merged: &[Merged<'_>]) {
         }
     }
     let chosen = marked.first().copied().or_else(|| {
-        let user = |k: ModelKind| {
-            merged
-                .iter()
-                .find(|m| m.decl.kind == k && m.decl.name.name == "User")
-        };
+        let user = |k: ModelKind| merged.iter().find(|m| m.decl.kind == k && m.decl.name.name == "User");
         user(ModelKind::Model).or_else(|| user(ModelKind::Type))
     });
     let Some(m) = chosen else { return };
     let name = m.decl.name.name.clone();
     let shape = ctx.shapes.get(&name).cloned().unwrap_or_default();
-    ctx.auth = Some(AuthType {
-        model: ctx.model_idx.get(&name).copied(),
-        name,
-        fields: shape.fields,
-        id_fields: shape.ids,
-    });
+    ctx.auth =
+        Some(AuthType { model: ctx.model_idx.get(&name).copied(), name, fields: shape.fields, id_fields: shape.ids });
 }
 
 /// The fields and id field names of a flattened model or type.
@@ -64,12 +56,7 @@ fn shape_of(ctx: &Ctx<'_>, m: &Merged<'_>) -> Shape {
         } else {
             FieldType::Named(tname.clone())
         };
-        shape.fields.push(AuthField {
-            name: f.name.name.clone(),
-            ty,
-            list: f.ty.list,
-            optional: f.ty.optional,
-        });
+        shape.fields.push(AuthField { name: f.name.name.clone(), ty, list: f.ty.list, optional: f.ty.optional });
         if f.attrs.iter().any(|a| a.name == "id") {
             shape.ids.push(f.name.name.clone());
         }
@@ -80,10 +67,7 @@ fn shape_of(ctx: &Ctx<'_>, m: &Merged<'_>) -> Shape {
                 continue;
             }
             if let Some(AExprKind::Array(items)) = a.arg(0, "fields").map(|e| &e.unparen().kind) {
-                shape.ids = items
-                    .iter()
-                    .filter_map(|i| i.as_ref_name().map(str::to_owned))
-                    .collect();
+                shape.ids = items.iter().filter_map(|i| i.as_ref_name().map(str::to_owned)).collect();
             }
         }
     }

@@ -29,10 +29,7 @@ pub(crate) fn collect<'a>(ctx: &mut Ctx<'a>, ast: &'a SchemaAst) -> Option<Provi
             ctx.diags.error(
                 name.span,
                 format!("duplicate declaration `{}`", name.name),
-                format!(
-                    "`{}` is already declared at {}:{}; rename one of them",
-                    name.name, prev.line, prev.col
-                ),
+                format!("`{}` is already declared at {}:{}; rename one of them", name.name, prev.line, prev.col),
             );
             true
         } else {
@@ -76,11 +73,7 @@ pub(crate) fn collect<'a>(ctx: &mut Ctx<'a>, ast: &'a SchemaAst) -> Option<Provi
                     }
                 }
                 ctx.enum_idx.insert(e.name.name.clone(), ctx.enums.len());
-                ctx.enums.push(Enum {
-                    name: e.name.name.clone(),
-                    values,
-                    span: e.span,
-                });
+                ctx.enums.push(Enum { name: e.name.name.clone(), values, span: e.span });
             }
             Decl::Model(m) => {
                 if dup(ctx, &m.name) {
@@ -88,8 +81,7 @@ pub(crate) fn collect<'a>(ctx: &mut Ctx<'a>, ast: &'a SchemaAst) -> Option<Provi
                 }
                 ctx.decls.insert(m.name.name.clone(), m);
                 if m.kind == ModelKind::Model {
-                    ctx.model_idx
-                        .insert(m.name.name.clone(), ctx.concrete.len());
+                    ctx.model_idx.insert(m.name.name.clone(), ctx.concrete.len());
                     ctx.concrete.push(m);
                 }
             }
@@ -107,12 +99,7 @@ pub(crate) fn merge_all<'a>(ctx: &mut Ctx<'a>) -> Vec<Merged<'a>> {
         let mut stack = Vec::new();
         out.push(merge(ctx, m, &mut stack));
     }
-    let mut others: Vec<&'a ModelDecl> = ctx
-        .decls
-        .values()
-        .copied()
-        .filter(|d| d.kind != ModelKind::Model)
-        .collect();
+    let mut others: Vec<&'a ModelDecl> = ctx.decls.values().copied().filter(|d| d.kind != ModelKind::Model).collect();
     others.sort_by_key(|d| d.span.start);
     for d in others {
         let mut stack = Vec::new();
@@ -122,12 +109,7 @@ pub(crate) fn merge_all<'a>(ctx: &mut Ctx<'a>) -> Vec<Merged<'a>> {
 }
 
 fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) -> Merged<'a> {
-    let mut merged = Merged {
-        decl,
-        fields: Vec::new(),
-        attrs: Vec::new(),
-        incomplete: false,
-    };
+    let mut merged = Merged { decl, fields: Vec::new(), attrs: Vec::new(), incomplete: false };
     if stack.len() > 32 || stack.contains(&decl.name.name) {
         ctx.diags.error(
             decl.name.span,
@@ -138,59 +120,30 @@ fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) ->
         return merged;
     }
     stack.push(decl.name.name.clone());
-    let parents = decl
-        .extends
-        .iter()
-        .map(|i| (i, true))
-        .chain(decl.mixins.iter().map(|i| (i, false)));
+    let parents = decl.extends.iter().map(|i| (i, true)).chain(decl.mixins.iter().map(|i| (i, false)));
     for (parent, is_extends) in parents {
         let Some(&base) = ctx.decls.get(&parent.name) else {
             let cands: Vec<&str> = ctx
                 .decls
                 .values()
-                .filter(|d| {
-                    if is_extends {
-                        d.kind == ModelKind::Abstract
-                    } else {
-                        d.kind == ModelKind::Type
-                    }
-                })
+                .filter(|d| if is_extends { d.kind == ModelKind::Abstract } else { d.kind == ModelKind::Type })
                 .map(|d| d.name.name.as_str())
                 .collect();
             let what = if is_extends { "abstract model" } else { "type" };
-            let hint = names::did_you_mean(&parent.name, cands, || {
-                format!("declare `{what} {} {{ … }}`", parent.name)
-            });
-            ctx.diags.error(
-                parent.span,
-                format!("unknown {what} `{}`", parent.name),
-                hint,
-            );
+            let hint = names::did_you_mean(&parent.name, cands, || format!("declare `{what} {} {{ … }}`", parent.name));
+            ctx.diags.error(parent.span, format!("unknown {what} `{}`", parent.name), hint);
             merged.incomplete = true;
             continue;
         };
-        let ok = if is_extends {
-            base.kind == ModelKind::Abstract
-        } else {
-            base.kind == ModelKind::Type
-        };
+        let ok = if is_extends { base.kind == ModelKind::Abstract } else { base.kind == ModelKind::Type };
         if !ok {
             let msg = if is_extends {
-                format!(
-                    "`{}` is not an abstract model and cannot be extended",
-                    parent.name
-                )
+                format!("`{}` is not an abstract model and cannot be extended", parent.name)
             } else {
-                format!(
-                    "`{}` is not a `type` and cannot be mixed in with `with`",
-                    parent.name
-                )
+                format!("`{}` is not a `type` and cannot be mixed in with `with`", parent.name)
             };
             let hint = if is_extends {
-                format!(
-                    "declare it as `abstract model {}`, or use `type` + `with`",
-                    parent.name
-                )
+                format!("declare it as `abstract model {}`, or use `type` + `with`", parent.name)
             } else {
                 format!("declare it as `type {} {{ … }}`", parent.name)
             };
@@ -201,12 +154,7 @@ fn merge<'a>(ctx: &mut Ctx<'a>, decl: &'a ModelDecl, stack: &mut Vec<String>) ->
         let inner = merge(ctx, base, stack);
         merged.incomplete |= inner.incomplete;
         merged.fields.extend(inner.fields);
-        merged.attrs.extend(
-            inner
-                .attrs
-                .into_iter()
-                .filter(|(a, _)| a.name != "map" && a.name != "auth"),
-        );
+        merged.attrs.extend(inner.attrs.into_iter().filter(|(a, _)| a.name != "map" && a.name != "auth"));
     }
     stack.pop();
     let own = decl.name.name.as_str();

@@ -8,11 +8,7 @@ use crate::ir::{DefaultValue, Field, FieldKind, FieldType, Literal, ScalarType};
 /// The `@default(v)` value of `field`, or `None` after reporting a problem.
 pub(crate) fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Option<DefaultValue> {
     if matches!(field.kind, FieldKind::Relation(_)) {
-        ctx.diags.error(
-            v.span,
-            "relation fields cannot have a default",
-            "put the default on the foreign key field",
-        );
+        ctx.diags.error(v.span, "relation fields cannot have a default", "put the default on the foreign key field");
         return None;
     }
     let e = v.unparen();
@@ -25,10 +21,7 @@ pub(crate) fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Opti
             "nanoid" | "ulid" | "dbgenerated" | "sequence" => {
                 ctx.diags.warning(
                     name.span,
-                    format!(
-                        "`{}()` defaults are not supported and are ignored",
-                        name.name
-                    ),
+                    format!("`{}()` defaults are not supported and are ignored", name.name),
                     "use `uuid()`, `cuid()`, `autoincrement()` or `now()`",
                 );
                 None
@@ -42,11 +35,7 @@ pub(crate) fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Opti
                 None
             }
             "auth" if args.is_empty() => {
-                ctx.diags.error(
-                    e.span,
-                    "`@default(auth())` needs a field",
-                    "write e.g. `@default(auth().id)`",
-                );
+                ctx.diags.error(e.span, "`@default(auth())` needs a field", "write e.g. `@default(auth().id)`");
                 None
             }
             other => {
@@ -54,11 +43,7 @@ pub(crate) fn default_value(ctx: &mut Ctx<'_>, field: &Field, v: &AExpr) -> Opti
                 let hint = names::did_you_mean(other, cands, || {
                     "use `uuid()`, `cuid()`, `autoincrement()`, `now()` or `auth().field`".into()
                 });
-                ctx.diags.error(
-                    name.span,
-                    format!("unknown function `{other}` in `@default`"),
-                    hint,
-                );
+                ctx.diags.error(name.span, format!("unknown function `{other}` in `@default`"), hint);
                 None
             }
         },
@@ -83,7 +68,11 @@ pub(crate) fn literal_value(ctx: &mut Ctx<'_>, e: &AExpr, kind: &FieldKind) -> O
         AExprKind::Null => Literal::Null,
         AExprKind::Ref(name) => {
             let FieldKind::Enum(ei) = kind else {
-                ctx.diags.error(e.span, format!("`{name}` is not a valid default for this field"), "use a literal, `now()`, `uuid()`, `cuid()`, `autoincrement()` or `auth().field`");
+                ctx.diags.error(
+                    e.span,
+                    format!("`{name}` is not a valid default for this field"),
+                    "use a literal, `now()`, `uuid()`, `cuid()`, `autoincrement()` or `auth().field`",
+                );
                 return None;
             };
             let en = ctx.enums.get(*ei)?;
@@ -114,11 +103,7 @@ pub(crate) fn literal_value(ctx: &mut Ctx<'_>, e: &AExpr, kind: &FieldKind) -> O
         }
     };
     if !literal_fits(&lit, kind) {
-        ctx.diags.error(
-            e.span,
-            "default value does not match the field's type",
-            "use a value of the field's type",
-        );
+        ctx.diags.error(e.span, "default value does not match the field's type", "use a value of the field's type");
         return None;
     }
     Some(lit)
@@ -138,10 +123,7 @@ pub(crate) fn literal_fits(lit: &Literal, kind: &FieldKind) -> bool {
         }
         (Literal::Float(_), FieldKind::Scalar(s)) => matches!(s, S::Float | S::Decimal | S::Json),
         (Literal::String(_), FieldKind::Scalar(s)) => {
-            matches!(
-                s,
-                S::String | S::DateTime | S::Json | S::Decimal | S::BigInt | S::Bytes
-            )
+            matches!(s, S::String | S::DateTime | S::Json | S::Decimal | S::BigInt | S::Bytes)
         }
         (_, FieldKind::Relation(_)) => false,
     }
@@ -176,25 +158,14 @@ pub(crate) fn auth_default_path(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<Stri
     let mut shape = auth.name.clone();
     let mut path = Vec::new();
     for (i, m) in members.iter().enumerate() {
-        let field = ctx
-            .shapes
-            .get(&shape)
-            .and_then(|s| s.fields.iter().find(|f| f.name == m.name))
-            .cloned();
+        let field = ctx.shapes.get(&shape).and_then(|s| s.fields.iter().find(|f| f.name == m.name)).cloned();
         let Some(field) = field else {
-            let cands: Vec<String> = ctx
-                .shapes
-                .get(&shape)
-                .map(|s| s.fields.iter().map(|f| f.name.clone()).collect())
-                .unwrap_or_default();
+            let cands: Vec<String> =
+                ctx.shapes.get(&shape).map(|s| s.fields.iter().map(|f| f.name.clone()).collect()).unwrap_or_default();
             let hint = names::did_you_mean(&m.name, cands.iter().map(String::as_str), || {
                 format!("add a field `{}` to `{shape}`", m.name)
             });
-            ctx.diags.error(
-                m.span,
-                format!("unknown field `{}` on auth type `{shape}`", m.name),
-                hint,
-            );
+            ctx.diags.error(m.span, format!("unknown field `{}` on auth type `{shape}`", m.name), hint);
             return None;
         };
         path.push(m.name.clone());
@@ -220,11 +191,7 @@ pub(crate) fn auth_default_path(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<Stri
         }
     }
     if path.is_empty() {
-        ctx.diags.error(
-            e.span,
-            "`@default(auth())` needs a field",
-            "write e.g. `@default(auth().id)`",
-        );
+        ctx.diags.error(e.span, "`@default(auth())` needs a field", "write e.g. `@default(auth().id)`");
         return None;
     }
     Some(path)

@@ -23,26 +23,12 @@ pub(crate) fn scalar_type(name: &str) -> Option<ScalarType> {
     })
 }
 
-const FIELD_ATTRS: [&str; 9] = [
-    "id",
-    "default",
-    "unique",
-    "updatedAt",
-    "relation",
-    "map",
-    "omit",
-    "allow",
-    "deny",
-];
+const FIELD_ATTRS: [&str; 9] = ["id", "default", "unique", "updatedAt", "relation", "map", "omit", "allow", "deny"];
 const MODEL_ATTRS: [&str; 7] = ["id", "unique", "index", "map", "auth", "allow", "deny"];
 
 /// Warns about an attribute this implementation does not know (`@db.*` is accepted silently).
 pub(crate) fn warn_unknown_attr(ctx: &mut Ctx<'_>, a: &AttrApp) {
-    let known: &[&str] = if a.model_level {
-        &MODEL_ATTRS
-    } else {
-        &FIELD_ATTRS
-    };
+    let known: &[&str] = if a.model_level { &MODEL_ATTRS } else { &FIELD_ATTRS };
     if a.name.starts_with("db.") || known.contains(&a.name.as_str()) {
         return;
     }
@@ -50,11 +36,7 @@ pub(crate) fn warn_unknown_attr(ctx: &mut Ctx<'_>, a: &AttrApp) {
     let hint = names::did_you_mean(&a.name, known.iter().copied(), || {
         "it has no effect here; remove it if it is not needed".into()
     });
-    ctx.diags.warning(
-        a.name_span,
-        format!("unknown attribute `{at}{}` is ignored", a.name),
-        hint,
-    );
+    ctx.diags.warning(a.name_span, format!("unknown attribute `{at}{}` is ignored", a.name), hint);
 }
 
 /// Builds one IR model per concrete model (the first `ctx.concrete.len()` entries of `merged`).
@@ -79,10 +61,7 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
         if let Some(prev) = model.fields.iter().find(|f| f.name == fd.name.name) {
             ctx.diags.error(
                 fd.name.span,
-                format!(
-                    "duplicate field `{}` in model `{}`",
-                    fd.name.name, model.name
-                ),
+                format!("duplicate field `{}` in model `{}`", fd.name.name, model.name),
                 format!(
                     "`{}` is already declared at {}:{}; rename or remove one",
                     fd.name.name, prev.span.line, prev.span.col
@@ -117,19 +96,11 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
                 "omit" => field.omit = true,
                 "map" => match a.arg(0, "name").and_then(AExpr::as_str) {
                     Some(col) => field.column = col.to_owned(),
-                    None => ctx.diags.error(
-                        a.span,
-                        "`@map` needs a column name",
-                        "write `@map(\"column_name\")`",
-                    ),
+                    None => ctx.diags.error(a.span, "`@map` needs a column name", "write `@map(\"column_name\")`"),
                 },
                 "default" => match a.arg(0, "value") {
                     Some(v) => field.default = super::defaults::default_value(ctx, &field, v),
-                    None => ctx.diags.error(
-                        a.span,
-                        "`@default` needs a value",
-                        "write e.g. `@default(now())`",
-                    ),
+                    None => ctx.diags.error(a.span, "`@default` needs a value", "write e.g. `@default(now())`"),
                 },
                 _ => warn_unknown_attr(ctx, a),
             }
@@ -162,11 +133,7 @@ fn build_model(ctx: &mut Ctx<'_>, m: &Merged<'_>) -> Model {
             }
             "map" => match a.arg(0, "name").and_then(AExpr::as_str) {
                 Some(t) => model.table = t.to_owned(),
-                None => ctx.diags.error(
-                    a.span,
-                    "`@@map` needs a table name",
-                    "write `@@map(\"table_name\")`",
-                ),
+                None => ctx.diags.error(a.span, "`@@map` needs a table name", "write `@@map(\"table_name\")`"),
             },
             "auth" | "allow" | "deny" => {}
             _ => warn_unknown_attr(ctx, a),
@@ -191,16 +158,8 @@ fn field_kind(ctx: &mut Ctx<'_>, ty: &crate::ast::Ident) -> Option<FieldKind> {
         return Some(FieldKind::Enum(e));
     }
     if let Some(&target) = ctx.model_idx.get(&ty.name) {
-        let placeholder = RelationKind::Inverse {
-            fields: Vec::new(),
-            references: Vec::new(),
-        };
-        return Some(FieldKind::Relation(Relation {
-            target,
-            name: None,
-            opposite: 0,
-            kind: placeholder,
-        }));
+        let placeholder = RelationKind::Inverse { fields: Vec::new(), references: Vec::new() };
+        return Some(FieldKind::Relation(Relation { target, name: None, opposite: 0, kind: placeholder }));
     }
     match ctx.decls.get(&ty.name).map(|d| d.kind) {
         // A typed JSON field.
@@ -208,19 +167,14 @@ fn field_kind(ctx: &mut Ctx<'_>, ty: &crate::ast::Ident) -> Option<FieldKind> {
         Some(_) => {
             ctx.diags.error(
                 ty.span,
-                format!(
-                    "`{}` is an abstract model and cannot be a field type",
-                    ty.name
-                ),
+                format!("`{}` is an abstract model and cannot be a field type", ty.name),
                 "refer to a concrete model that extends it",
             );
             return None;
         }
         None => {}
     }
-    let builtins = [
-        "String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes",
-    ];
+    let builtins = ["String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"];
     let cands: Vec<&str> = builtins
         .into_iter()
         .chain(ctx.enum_idx.keys().map(String::as_str))
@@ -229,8 +183,7 @@ fn field_kind(ctx: &mut Ctx<'_>, ty: &crate::ast::Ident) -> Option<FieldKind> {
     let hint = names::did_you_mean(&ty.name, cands, || {
         "use a built-in type, an enum, a model or a type declared in this file".into()
     });
-    ctx.diags
-        .error(ty.span, format!("unknown type `{}`", ty.name), hint);
+    ctx.diags.error(ty.span, format!("unknown type `{}`", ty.name), hint);
     None
 }
 
@@ -245,11 +198,7 @@ pub(crate) fn field_list(ctx: &mut Ctx<'_>, model: &Model, a: &AttrApp) -> Optio
         return None;
     };
     let AExprKind::Array(items) = &arg.unparen().kind else {
-        ctx.diags.error(
-            arg.span,
-            "expected a field list",
-            format!("write `@@{}([field1, field2])`", a.name),
-        );
+        ctx.diags.error(arg.span, "expected a field list", format!("write `@@{}([field1, field2])`", a.name));
         return None;
     };
     let mut out = Vec::new();
@@ -258,43 +207,26 @@ pub(crate) fn field_list(ctx: &mut Ctx<'_>, model: &Model, a: &AttrApp) -> Optio
             AExprKind::Ref(n) => (n.as_str(), item.span),
             AExprKind::Call { name, .. } => (name.name.as_str(), name.span),
             _ => {
-                ctx.diags.error(
-                    item.span,
-                    "expected a field name",
-                    "list field names, e.g. `[tenantId, email]`",
-                );
+                ctx.diags.error(item.span, "expected a field name", "list field names, e.g. `[tenantId, email]`");
                 return None;
             }
         };
         out.push(scalar_field_ref(ctx, model, name, span)?);
     }
     if out.is_empty() {
-        ctx.diags.error(
-            arg.span,
-            "the field list is empty",
-            "name at least one field",
-        );
+        ctx.diags.error(arg.span, "the field list is empty", "name at least one field");
         return None;
     }
     Some(out)
 }
 
 /// Resolves a field name of `model` that must be a column (not a relation).
-pub(crate) fn scalar_field_ref(
-    ctx: &mut Ctx<'_>,
-    model: &Model,
-    name: &str,
-    span: Span,
-) -> Option<FieldIdx> {
+pub(crate) fn scalar_field_ref(ctx: &mut Ctx<'_>, model: &Model, name: &str, span: Span) -> Option<FieldIdx> {
     let Some(idx) = model.field_index(name) else {
         let hint = names::did_you_mean(name, model.fields.iter().map(|f| f.name.as_str()), || {
             format!("declare the field in model `{}`", model.name)
         });
-        ctx.diags.error(
-            span,
-            format!("unknown field `{name}` on model `{}`", model.name),
-            hint,
-        );
+        ctx.diags.error(span, format!("unknown field `{name}` on model `{}`", model.name), hint);
         return None;
     };
     if !model.fields.get(idx).is_some_and(Field::is_column) {

@@ -35,10 +35,7 @@ pub(crate) struct Diags {
 impl Diags {
     /// Adds a diagnostic unless the same one (span and message) is already there.
     pub fn push(&mut self, d: Diagnostic) {
-        if self
-            .seen
-            .insert((d.span.start, d.span.end, d.message.clone()))
-        {
+        if self.seen.insert((d.span.start, d.span.end, d.message.clone())) {
             self.list.push(d);
         }
     }
@@ -90,9 +87,7 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     /// The source text of a span.
     pub fn text(&self, span: Span) -> &str {
-        self.src
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or_default()
+        self.src.get(span.start as usize..span.end as usize).unwrap_or_default()
     }
 }
 
@@ -125,12 +120,6 @@ pub fn check(ast: &SchemaAst, src: &str) -> (Option<Schema>, Vec<Diagnostic>) {
         fields: Vec::new(),
         id_fields: Vec::new(),
     });
-    let schema = Schema {
-        provider,
-        enums: ctx.enums.clone(),
-        models,
-        join_tables,
-        auth,
-    };
+    let schema = Schema { provider, enums: ctx.enums.clone(), models, join_tables, auth };
     (Some(schema), ctx.diags.into_vec())
 }

@@ -23,11 +23,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| {
-            let d = if c.to_lowercase() == lower {
-                0
-            } else {
-                edit_distance(name, c)
-            };
+            let d = if c.to_lowercase() == lower { 0 } else { edit_distance(name, c) };
             (d, c)
         })
         .filter(|(d, _)| *d <= limit)

@@ -23,21 +23,15 @@ struct Side {
 }
 
 /// Fills in every relation field of `models`; returns the implicit join tables.
-pub(crate) fn resolve(
-    ctx: &mut Ctx<'_>,
-    merged: &[Merged<'_>],
-    models: &mut [Model],
-) -> Vec<JoinTable> {
+pub(crate) fn resolve(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut [Model]) -> Vec<JoinTable> {
     let mut sides = Vec::new();
     for (mi, model) in models.iter().enumerate() {
         for (fi, field) in model.fields.iter().enumerate() {
             let FieldKind::Relation(rel) = &field.kind else {
                 continue;
             };
-            let decl = merged
-                .get(mi)
-                .and_then(|m| m.fields.iter().find(|(f, _)| f.name.name == field.name))
-                .map(|(f, _)| *f);
+            let decl =
+                merged.get(mi).and_then(|m| m.fields.iter().find(|(f, _)| f.name.name == field.name)).map(|(f, _)| *f);
             let Some(decl) = decl else { continue };
             if let Some(side) = read_side(ctx, models, mi, fi, rel.target, field.list, decl) {
                 sides.push(side);
@@ -63,31 +57,21 @@ pub(crate) fn resolve(
         let cands: Vec<usize> = sides
             .iter()
             .enumerate()
-            .filter(|(ti, t)| {
-                *ti != si && t.model == s.target && t.target == s.model && t.name == s.name
-            })
+            .filter(|(ti, t)| *ti != si && t.model == s.target && t.target == s.model && t.name == s.name)
             .map(|(ti, _)| ti)
             .collect();
         let (mname, tname) = (model_name(models, s.model), model_name(models, s.target));
-        let fname = models
-            .get(s.model)
-            .and_then(|m| m.fields.get(s.field))
-            .map_or("", |f| f.name.as_str());
+        let fname = models.get(s.model).and_then(|m| m.fields.get(s.field)).map_or("", |f| f.name.as_str());
         let t = match cands.as_slice() {
             [ti] => match sides.get(*ti) {
                 Some(t) => t,
                 None => continue,
             },
             [] => {
-                let named = s
-                    .name
-                    .as_ref()
-                    .map_or(String::new(), |n| format!(" with `@relation(\"{n}\")`"));
+                let named = s.name.as_ref().map_or(String::new(), |n| format!(" with `@relation(\"{n}\")`"));
                 let low = lower_first(mname);
                 let example = if s.list {
-                    format!(
-                        "`{low} {mname} @relation(fields: [{low}Id], references: [id])` (plus the `{low}Id` field)"
-                    )
+                    format!("`{low} {mname} @relation(fields: [{low}Id], references: [id])` (plus the `{low}Id` field)")
                 } else {
                     format!("`{low}s {mname}[]`")
                 };
@@ -132,10 +116,9 @@ pub(crate) fn resolve(
                     on_update: s.on_update,
                 }
             }
-            (None, Some((fields, references))) => RelationKind::Inverse {
-                fields: fields.clone(),
-                references: references.clone(),
-            },
+            (None, Some((fields, references))) => {
+                RelationKind::Inverse { fields: fields.clone(), references: references.clone() }
+            }
             (None, None) if s.list && t.list => {
                 let Some(kind) = many_to_many(ctx, models, s, t, &mut joins) else {
                     continue;
@@ -143,11 +126,7 @@ pub(crate) fn resolve(
                 kind
             }
             (None, None) => {
-                let (owner, owner_field) = if s.list {
-                    (tname, "the to-one side")
-                } else {
-                    (mname, fname)
-                };
+                let (owner, owner_field) = if s.list { (tname, "the to-one side") } else { (mname, fname) };
                 ctx.diags.error(
                     s.span,
                     format!("relation between `{mname}` and `{tname}` has no foreign key"),
@@ -163,10 +142,8 @@ pub(crate) fn resolve(
         updates.push((s.model, s.field, s.name.clone(), t.field, kind));
     }
     for (mi, fi, name, opposite, kind) in updates {
-        if let Some(FieldKind::Relation(rel)) = models
-            .get_mut(mi)
-            .and_then(|m| m.fields.get_mut(fi))
-            .map(|f| &mut f.kind)
+        if let Some(FieldKind::Relation(rel)) =
+            models.get_mut(mi).and_then(|m| m.fields.get_mut(fi)).map(|f| &mut f.kind)
         {
             rel.name = name;
             rel.opposite = opposite;
@@ -182,8 +159,7 @@ fn model_name(models: &[Model], idx: ModelIdx) -> &str {
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
 }
 
 fn many_to_many(
@@ -197,33 +173,17 @@ fn many_to_many(
         if models.get(m).is_some_and(|m| m.id.len() != 1) {
             ctx.diags.error(
                 s.span,
-                format!(
-                    "implicit many-to-many relations need a single-field id on `{}`",
-                    model_name(models, m)
-                ),
+                format!("implicit many-to-many relations need a single-field id on `{}`", model_name(models, m)),
                 "give the model a single `@id` field, or model the join table explicitly",
             );
             return None;
         }
     }
     let (sn, tn) = (model_name(models, s.model), model_name(models, t.model));
-    let field_name = |x: &Side| {
-        models
-            .get(x.model)
-            .and_then(|m| m.fields.get(x.field))
-            .map_or("", |f| f.name.as_str())
-    };
+    let field_name = |x: &Side| models.get(x.model).and_then(|m| m.fields.get(x.field)).map_or("", |f| f.name.as_str());
     // Which side is "A": the model whose name sorts first; for a self-relation the field that does.
-    let s_is_a = if s.model == t.model {
-        field_name(s) <= field_name(t)
-    } else {
-        sn <= tn
-    };
-    let (a, b) = if s_is_a {
-        (s.model, t.model)
-    } else {
-        (t.model, s.model)
-    };
+    let s_is_a = if s.model == t.model { field_name(s) <= field_name(t) } else { sn <= tn };
+    let (a, b) = if s_is_a { (s.model, t.model) } else { (t.model, s.model) };
     let name = match &s.name {
         Some(n) => format!("_{n}"),
         None => format!("_{}To{}", model_name(models, a), model_name(models, b)),
@@ -236,11 +196,7 @@ fn many_to_many(
         }
     };
     let (column, other_column) = if s_is_a { ("A", "B") } else { ("B", "A") };
-    Some(RelationKind::ManyToMany {
-        join,
-        column: column.into(),
-        other_column: other_column.into(),
-    })
+    Some(RelationKind::ManyToMany { join, column: column.into(), other_column: other_column.into() })
 }
 
 fn read_side(
@@ -269,11 +225,7 @@ fn read_side(
     if let Some(n) = a.arg(0, "name") {
         match n.as_str() {
             Some(s) => side.name = Some(s.to_owned()),
-            None => ctx.diags.error(
-                n.span,
-                "relation name must be a string",
-                "write `@relation(\"name\")`",
-            ),
+            None => ctx.diags.error(n.span, "relation name must be a string", "write `@relation(\"name\")`"),
         }
     }
     let fields = a.named("fields");
@@ -293,14 +245,8 @@ fn read_side(
             }
             let this = models.get(model)?;
             let other = models.get(target)?;
-            let own: Option<Vec<_>> = own
-                .iter()
-                .map(|(n, sp)| scalar_field_ref(ctx, this, n, *sp))
-                .collect();
-            let refs: Option<Vec<_>> = refs
-                .iter()
-                .map(|(n, sp)| scalar_field_ref(ctx, other, n, *sp))
-                .collect();
+            let own: Option<Vec<_>> = own.iter().map(|(n, sp)| scalar_field_ref(ctx, this, n, *sp)).collect();
+            let refs: Option<Vec<_>> = refs.iter().map(|(n, sp)| scalar_field_ref(ctx, other, n, *sp)).collect();
             side.fk = Some((own?, refs?));
         }
         _ => {
@@ -319,8 +265,7 @@ fn read_side(
 
 fn names_of(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<(String, Span)>> {
     let AExprKind::Array(items) = &e.unparen().kind else {
-        ctx.diags
-            .error(e.span, "expected a field list", "write e.g. `[ownerId]`");
+        ctx.diags.error(e.span, "expected a field list", "write e.g. `[ownerId]`");
         return None;
     };
     let mut out = Vec::new();
@@ -328,15 +273,13 @@ fn names_of(ctx: &mut Ctx<'_>, e: &AExpr) -> Option<Vec<(String, Span)>> {
         match i.as_ref_name() {
             Some(n) => out.push((n.to_owned(), i.span)),
             None => {
-                ctx.diags
-                    .error(i.span, "expected a field name", "write e.g. `[ownerId]`");
+                ctx.diags.error(i.span, "expected a field name", "write e.g. `[ownerId]`");
                 return None;
             }
         }
     }
     if out.is_empty() {
-        ctx.diags
-            .error(e.span, "the field list is empty", "name at least one field");
+        ctx.diags.error(e.span, "the field list is empty", "name at least one field");
         return None;
     }
     Some(out)

@@ -29,15 +29,8 @@ pub(crate) fn resolve_all(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut
                 continue;
             };
             let mut rules = Vec::new();
-            for a in fd
-                .attrs
-                .iter()
-                .filter(|a| a.name == "allow" || a.name == "deny")
-            {
-                let is_rel = models
-                    .get(mi)
-                    .and_then(|mm| mm.fields.get(fi))
-                    .is_some_and(|f| !f.is_column());
+            for a in fd.attrs.iter().filter(|a| a.name == "allow" || a.name == "deny") {
+                let is_rel = models.get(mi).and_then(|mm| mm.fields.get(fi)).is_some_and(|f| !f.is_column());
                 if is_rel {
                     ctx.diags.error(
                         a.name_span,
@@ -66,19 +59,11 @@ pub(crate) fn resolve_all(ctx: &mut Ctx<'_>, merged: &[Merged<'_>], models: &mut
 /// Parses the operation list (`'create, read'`); `field_level` restricts it to read/update/all.
 fn operations(ctx: &mut Ctx<'_>, a: &AttrApp, field_level: bool) -> Option<Vec<Operation>> {
     let Some(arg) = a.arg(0, "operation") else {
-        ctx.diags.error(
-            a.span,
-            "missing operation list",
-            "write e.g. `@@allow('read', condition)`",
-        );
+        ctx.diags.error(a.span, "missing operation list", "write e.g. `@@allow('read', condition)`");
         return None;
     };
     let Some(list) = arg.as_str() else {
-        ctx.diags.error(
-            arg.span,
-            "the operation list must be a string",
-            "write e.g. 'read' or 'create,update'",
-        );
+        ctx.diags.error(arg.span, "the operation list must be a string", "write e.g. 'read' or 'create,update'");
         return None;
     };
     let allowed: &[&str] = if field_level {
@@ -89,19 +74,9 @@ fn operations(ctx: &mut Ctx<'_>, a: &AttrApp, field_level: bool) -> Option<Vec<O
     let mut ops = Vec::new();
     for item in list.split(',').map(str::trim) {
         if !allowed.contains(&item) {
-            let hint = names::did_you_mean(item, allowed.iter().copied(), || {
-                format!("use {}", allowed.join(", "))
-            });
-            let what = if field_level {
-                "field-level rule"
-            } else {
-                "rule"
-            };
-            ctx.diags.error(
-                arg.span,
-                format!("invalid operation `{item}` in {what}"),
-                hint,
-            );
+            let hint = names::did_you_mean(item, allowed.iter().copied(), || format!("use {}", allowed.join(", ")));
+            let what = if field_level { "field-level rule" } else { "rule" };
+            ctx.diags.error(arg.span, format!("invalid operation `{item}` in {what}"), hint);
             return None;
         }
         let expanded: &[Operation] = match item {
@@ -111,12 +86,7 @@ fn operations(ctx: &mut Ctx<'_>, a: &AttrApp, field_level: bool) -> Option<Vec<O
             "post-update" => &[Operation::PostUpdate],
             "delete" => &[Operation::Delete],
             _ if field_level => &[Operation::Read, Operation::Update],
-            _ => &[
-                Operation::Create,
-                Operation::Read,
-                Operation::Update,
-                Operation::Delete,
-            ],
+            _ => &[Operation::Create, Operation::Read, Operation::Update, Operation::Delete],
         };
         ops.extend_from_slice(expanded);
     }
@@ -131,11 +101,7 @@ fn condition_arg<'x>(ctx: &mut Ctx<'_>, a: &'x AttrApp) -> Option<&'x AExpr> {
         ctx.diags.error(
             a.span,
             "missing condition",
-            format!(
-                "write e.g. `@{}{}('read', true)`",
-                if a.model_level { "@" } else { "" },
-                a.name
-            ),
+            format!("write e.g. `@{}{}('read', true)`", if a.model_level { "@" } else { "" }, a.name),
         );
     }
     if a.args.len() > 2 {
@@ -149,21 +115,13 @@ fn condition_arg<'x>(ctx: &mut Ctx<'_>, a: &'x AttrApp) -> Option<&'x AExpr> {
 }
 
 fn kind_of(a: &AttrApp) -> RuleKind {
-    if a.name == "deny" {
-        RuleKind::Deny
-    } else {
-        RuleKind::Allow
-    }
+    if a.name == "deny" { RuleKind::Deny } else { RuleKind::Allow }
 }
 
 fn mentions_future(e: &AExpr) -> bool {
     match &e.kind {
-        AExprKind::Call { name, args } => {
-            name.name == "future" || args.iter().any(|a| mentions_future(&a.value))
-        }
-        AExprKind::Member { base, .. } | AExprKind::Not(base) | AExprKind::Paren(base) => {
-            mentions_future(base)
-        }
+        AExprKind::Call { name, args } => name.name == "future" || args.iter().any(|a| mentions_future(&a.value)),
+        AExprKind::Member { base, .. } | AExprKind::Not(base) | AExprKind::Paren(base) => mentions_future(base),
         AExprKind::Binary { lhs, rhs, .. } => mentions_future(lhs) || mentions_future(rhs),
         AExprKind::Collection { base, body, .. } => mentions_future(base) || mentions_future(body),
         AExprKind::Array(items) => items.iter().any(mentions_future),
@@ -171,13 +129,7 @@ fn mentions_future(e: &AExpr) -> bool {
     }
 }
 
-fn model_rule(
-    ctx: &mut Ctx<'_>,
-    models: &[Model],
-    model: ModelIdx,
-    a: &AttrApp,
-    declared_in: &str,
-) -> Vec<Rule> {
+fn model_rule(ctx: &mut Ctx<'_>, models: &[Model], model: ModelIdx, a: &AttrApp, declared_in: &str) -> Vec<Rule> {
     let ops = operations(ctx, a, false);
     let Some(cond) = condition_arg(ctx, a) else {
         return Vec::new();
@@ -185,11 +137,8 @@ fn model_rule(
     let Some(ops) = ops else { return Vec::new() };
     let mut plan: Vec<(Vec<Operation>, Mode)> = Vec::new();
     if ops.contains(&Operation::Update) && mentions_future(cond) {
-        let rest: Vec<Operation> = ops
-            .iter()
-            .copied()
-            .filter(|o| *o != Operation::Update && *o != Operation::PostUpdate)
-            .collect();
+        let rest: Vec<Operation> =
+            ops.iter().copied().filter(|o| *o != Operation::Update && *o != Operation::PostUpdate).collect();
         plan.push((vec![Operation::PostUpdate], Mode::Future));
         if !rest.is_empty() {
             plan.push((rest, Mode::FutureAsThis));
@@ -211,13 +160,7 @@ fn model_rule(
     out
 }
 
-fn field_rule(
-    ctx: &mut Ctx<'_>,
-    models: &[Model],
-    model: ModelIdx,
-    a: &AttrApp,
-    declared_in: &str,
-) -> Vec<Rule> {
+fn field_rule(ctx: &mut Ctx<'_>, models: &[Model], model: ModelIdx, a: &AttrApp, declared_in: &str) -> Vec<Rule> {
     let ops = operations(ctx, a, true);
     let Some(cond) = condition_arg(ctx, a) else {
         return Vec::new();
@@ -230,13 +173,7 @@ fn field_rule(
     vec![make_rule(ctx, a, ops, expr, declared_in)]
 }
 
-fn make_rule(
-    ctx: &Ctx<'_>,
-    a: &AttrApp,
-    ops: Vec<Operation>,
-    expr: crate::expr::Expr,
-    declared_in: &str,
-) -> Rule {
+fn make_rule(ctx: &Ctx<'_>, a: &AttrApp, ops: Vec<Operation>, expr: crate::expr::Expr, declared_in: &str) -> Rule {
     Rule {
         kind: kind_of(a),
         ops,

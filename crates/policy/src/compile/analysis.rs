@@ -13,9 +13,7 @@ use super::node::Node;
 pub(crate) fn kind_of(n: &Node, schema: &Schema) -> Option<(Kind, bool)> {
     match n {
         Node::Column(c) => value::field_kind(schema.models.get(c.model)?.fields.get(c.field)?),
-        Node::Before { model, field } => {
-            value::field_kind(schema.models.get(*model)?.fields.get(*field)?)
-        }
+        Node::Before { model, field } => value::field_kind(schema.models.get(*model)?.fields.get(*field)?),
         Node::Now => Some((Kind::DateTime, false)),
         _ => None,
     }
@@ -28,21 +26,10 @@ pub(crate) fn nullable(n: &Node, schema: &Schema) -> bool {
         Node::Const(v) => v.is_null(),
         Node::Column(c) => {
             !c.hops.is_empty()
-                || schema
-                    .models
-                    .get(c.model)
-                    .and_then(|m| m.fields.get(c.field))
-                    .is_none_or(|f| f.optional)
+                || schema.models.get(c.model).and_then(|m| m.fields.get(c.field)).is_none_or(|f| f.optional)
         }
-        Node::Auth(_)
-        | Node::AuthElement { .. }
-        | Node::Before { .. }
-        | Node::AuthCollection { .. } => true,
-        Node::Now
-        | Node::IsNull(_)
-        | Node::ToOneNull { .. }
-        | Node::Truth(..)
-        | Node::Related { .. } => false,
+        Node::Auth(_) | Node::AuthElement { .. } | Node::Before { .. } | Node::AuthCollection { .. } => true,
+        Node::Now | Node::IsNull(_) | Node::ToOneNull { .. } | Node::Truth(..) | Node::Related { .. } => false,
         Node::Collection { nullable, .. } => *nullable,
         Node::Compare { lhs, rhs, .. } => {
             let kind = kind_of(lhs, schema).or_else(|| kind_of(rhs, schema));
@@ -50,9 +37,7 @@ pub(crate) fn nullable(n: &Node, schema: &Schema) -> bool {
             any(&[lhs, rhs]) || unreadable(lhs) || unreadable(rhs)
         }
         Node::In { lhs, rhs } => match &**rhs {
-            Node::Const(Value::Array(items)) => {
-                nullable(lhs, schema) || items.iter().any(Value::is_null)
-            }
+            Node::Const(Value::Array(items)) => nullable(lhs, schema) || items.iter().any(Value::is_null),
             Node::Const(_) => true,
             other => any(&[lhs, other]),
         },
@@ -60,8 +45,7 @@ pub(crate) fn nullable(n: &Node, schema: &Schema) -> bool {
         Node::Not(x) | Node::IsEmpty(x) => nullable(x, schema),
         Node::Str { target, value, .. } => any(&[target, value]),
         Node::List { list, value, .. } => {
-            any(&[list, value])
-                || matches!(&**value, Node::Const(Value::Array(a)) if a.iter().any(Value::is_null))
+            any(&[list, value]) || matches!(&**value, Node::Const(Value::Array(a)) if a.iter().any(Value::is_null))
         }
     }
 }

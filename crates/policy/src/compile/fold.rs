@@ -33,25 +33,11 @@ fn path_get<'v>(mut v: &'v Value, path: &[String]) -> Option<&'v Value> {
 
 impl<'a> Fold<'a> {
     pub(crate) fn new(schema: &'a Schema, auth: &'a Auth) -> Self {
-        Self {
-            schema,
-            auth,
-            elems: Vec::new(),
-            row: None,
-            before: None,
-        }
+        Self { schema, auth, elems: Vec::new(), row: None, before: None }
     }
 
     fn field_name(&self, model: usize, field: usize) -> Option<&'a str> {
-        Some(
-            self.schema
-                .models
-                .get(model)?
-                .fields
-                .get(field)?
-                .name
-                .as_str(),
-        )
+        Some(self.schema.models.get(model)?.fields.get(field)?.name.as_str())
     }
 
     pub(crate) fn fold(&mut self, n: &'a Node) -> Node {
@@ -88,20 +74,13 @@ impl<'a> Fold<'a> {
                         let (a, b) = (read(a, hint), read(b, hint));
                         Node::boolean(value::compare_opt(*op, a.as_ref(), b.as_ref()))
                     }
-                    (Node::Const(c), _) | (_, Node::Const(c)) if read(c, hint).is_none() => {
-                        node::NULL
-                    }
-                    _ => Node::Compare {
-                        op: *op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
+                    (Node::Const(c), _) | (_, Node::Const(c)) if read(c, hint).is_none() => node::NULL,
+                    _ => Node::Compare { op: *op, lhs: Box::new(l), rhs: Box::new(r) },
                 }
             }
             Node::In { lhs, rhs } => {
-                let hint = kind_of(lhs, self.schema)
-                    .map(|(k, _)| k)
-                    .or_else(|| kind_of(rhs, self.schema).map(|(k, _)| k));
+                let hint =
+                    kind_of(lhs, self.schema).map(|(k, _)| k).or_else(|| kind_of(rhs, self.schema).map(|(k, _)| k));
                 let (l, r) = (self.fold(lhs), self.fold(rhs));
                 fold_in(l, r, hint)
             }
@@ -109,21 +88,12 @@ impl<'a> Fold<'a> {
             Node::Or(xs) => node::or(xs.iter().map(|x| self.fold(x)).collect()),
             Node::Not(x) => node::not(self.fold(x)),
             Node::Truth(x, t) => node::truth(self.fold(x), *t),
-            Node::Collection {
-                scope,
-                hops,
-                relation,
-                quantifier,
-                element_scope,
-                body,
-                ..
-            } => {
+            Node::Collection { scope, hops, relation, quantifier, element_scope, body, .. } => {
                 let body = self.fold(body);
                 // A body that is TRUE for every element makes `!` true; FALSE makes `?` false and `^`
                 // true (even for no elements).
                 match (quantifier, body.as_const_bool()) {
-                    (Quantifier::Every, Some(Some(true)))
-                    | (Quantifier::None, Some(Some(false))) => {
+                    (Quantifier::Every, Some(Some(true))) | (Quantifier::None, Some(Some(false))) => {
                         return node::TRUE;
                     }
                     (Quantifier::Some, Some(Some(false))) => return node::FALSE,
@@ -139,24 +109,13 @@ impl<'a> Fold<'a> {
                     body: Box::new(body),
                 }
             }
-            Node::AuthCollection {
-                base,
-                path,
-                quantifier,
-                element_scope,
-                body,
-            } => self.auth_collection(*base, path, *quantifier, *element_scope, body),
-            Node::Str {
-                func,
-                target,
-                value: v,
-                case_insensitive,
-            } => {
+            Node::AuthCollection { base, path, quantifier, element_scope, body } => {
+                self.auth_collection(*base, path, *quantifier, *element_scope, body)
+            }
+            Node::Str { func, target, value: v, case_insensitive } => {
                 let (t, v) = (self.fold(target), self.fold(v));
                 match (&t, &v) {
-                    (Node::Const(a), Node::Const(b)) => {
-                        Node::boolean(value::string_fn(*func, a, b, *case_insensitive))
-                    }
+                    (Node::Const(a), Node::Const(b)) => Node::boolean(value::string_fn(*func, a, b, *case_insensitive)),
                     (Node::Const(c), _) | (_, Node::Const(c)) if !c.is_string() => node::NULL,
                     _ => Node::Str {
                         func: *func,
@@ -166,14 +125,8 @@ impl<'a> Fold<'a> {
                     },
                 }
             }
-            Node::List {
-                func,
-                list,
-                value: v,
-            } => {
-                let elem = kind_of(list, self.schema)
-                    .or_else(|| kind_of(v, self.schema))
-                    .map(|(k, _)| k);
+            Node::List { func, list, value: v } => {
+                let elem = kind_of(list, self.schema).or_else(|| kind_of(v, self.schema)).map(|(k, _)| k);
                 let (l, v) = (self.fold(list), self.fold(v));
                 fold_list(*func, l, v, elem)
             }
@@ -187,11 +140,7 @@ impl<'a> Fold<'a> {
                 if body.as_const_bool().is_some_and(|v| v != Some(true)) {
                     return node::FALSE;
                 }
-                Node::Related {
-                    scope: *scope,
-                    hops: hops.clone(),
-                    body: std::sync::Arc::new(body),
-                }
+                Node::Related { scope: *scope, hops: hops.clone(), body: std::sync::Arc::new(body) }
             }
         }
     }
@@ -258,16 +207,10 @@ fn fold_in(l: Node, r: Node, hint: Option<Kind>) -> Node {
             let items: Vec<_> = items.iter().map(|i| value::read(i, hint)).collect();
             Node::boolean(value::in_list(a.as_ref(), &items))
         }
-        (_, Node::Const(Value::Array(_))) => Node::In {
-            lhs: Box::new(l),
-            rhs: Box::new(r),
-        },
+        (_, Node::Const(Value::Array(_))) => Node::In { lhs: Box::new(l), rhs: Box::new(r) },
         (_, Node::Const(_)) => node::NULL,
         (Node::Const(a), _) if value::read(a, hint).is_none() => node::NULL,
-        _ => Node::In {
-            lhs: Box::new(l),
-            rhs: Box::new(r),
-        },
+        _ => Node::In { lhs: Box::new(l), rhs: Box::new(r) },
     }
 }
 
@@ -289,13 +232,8 @@ fn fold_list(func: ListFn, l: Node, v: Node, elem: Option<Kind>) -> Node {
         // has(constList, x) is `x in constList`.
         (ListFn::Has, Node::Const(_)) => fold_in(v, l, elem),
         // hasSome is symmetric: keep the column on the left.
-        (ListFn::HasSome, Node::Const(_)) => Node::List {
-            func,
-            list: Box::new(v),
-            value: Box::new(l),
-        },
-        (ListFn::HasSome | ListFn::HasEvery, _) if matches!(&v, Node::Const(Value::Array(a)) if a.is_empty()) =>
-        {
+        (ListFn::HasSome, Node::Const(_)) => Node::List { func, list: Box::new(v), value: Box::new(l) },
+        (ListFn::HasSome | ListFn::HasEvery, _) if matches!(&v, Node::Const(Value::Array(a)) if a.is_empty()) => {
             if func == ListFn::HasSome {
                 node::FALSE
             } else {
@@ -303,10 +241,6 @@ fn fold_list(func: ListFn, l: Node, v: Node, elem: Option<Kind>) -> Node {
                 node::or(vec![node::not(Node::IsNull(Box::new(l))), node::NULL])
             }
         }
-        _ => Node::List {
-            func,
-            list: Box::new(l),
-            value: Box::new(v),
-        },
+        _ => Node::List { func, list: Box::new(l), value: Box::new(v) },
     }
 }

@@ -13,11 +13,7 @@ use super::node::{self, Node};
 /// One side of an entity comparison (`auth() == owner`).
 pub(super) enum Entity {
     Auth(Vec<String>),
-    Row {
-        scope: ScopeIdx,
-        hops: Vec<Hop>,
-        model: ModelIdx,
-    },
+    Row { scope: ScopeIdx, hops: Vec<Hop>, model: ModelIdx },
 }
 
 impl Lower<'_, '_> {
@@ -26,22 +22,10 @@ impl Lower<'_, '_> {
             Expr::Auth { path } if path.is_empty() => Some(Entity::Auth(Vec::new())),
             Expr::ToOne { scope, hops } => {
                 let model = match hops.last() {
-                    Some(h) => {
-                        self.schema()
-                            .models
-                            .get(h.model)?
-                            .fields
-                            .get(h.field)?
-                            .relation()?
-                            .target
-                    }
+                    Some(h) => self.schema().models.get(h.model)?.fields.get(h.field)?.relation()?.target,
                     None => (*self.scopes.get(usize::from(*scope))?)?,
                 };
-                Some(Entity::Row {
-                    scope: *scope,
-                    hops: hops.clone(),
-                    model,
-                })
+                Some(Entity::Row { scope: *scope, hops: hops.clone(), model })
             }
             _ => None,
         }
@@ -56,16 +40,9 @@ impl Lower<'_, '_> {
             p.push(name.to_owned());
             Node::Auth(Arc::from(p))
         };
-        let eq = |l: Node, r: Node| Node::Compare {
-            op: CmpOp::Eq,
-            lhs: Box::new(l),
-            rhs: Box::new(r),
-        };
+        let eq = |l: Node, r: Node| Node::Compare { op: CmpOp::Eq, lhs: Box::new(l), rhs: Box::new(r) };
         match (a, b) {
-            (Entity::Auth(p), Entity::Auth(q)) => auth_ids
-                .iter()
-                .map(|n| eq(auth_id(&p, n), auth_id(&q, n)))
-                .collect(),
+            (Entity::Auth(p), Entity::Auth(q)) => auth_ids.iter().map(|n| eq(auth_id(&p, n), auth_id(&q, n))).collect(),
             (Entity::Auth(p), Entity::Row { scope, hops, model })
             | (Entity::Row { scope, hops, model }, Entity::Auth(p)) => {
                 let Some(m) = schema.models.get(model) else {
@@ -79,32 +56,15 @@ impl Lower<'_, '_> {
                         Some(eq(self.column(scope, &hops, model, f), auth_id(&p, name)))
                     })
                     .collect();
-                if pairs.is_empty() {
-                    vec![node::FALSE]
-                } else {
-                    pairs
-                }
+                if pairs.is_empty() { vec![node::FALSE] } else { pairs }
             }
-            (
-                Entity::Row {
-                    scope: s1,
-                    hops: h1,
-                    model: m1,
-                },
-                Entity::Row {
-                    scope: s2,
-                    hops: h2,
-                    model: m2,
-                },
-            ) => {
+            (Entity::Row { scope: s1, hops: h1, model: m1 }, Entity::Row { scope: s2, hops: h2, model: m2 }) => {
                 let (Some(a), Some(b)) = (schema.models.get(m1), schema.models.get(m2)) else {
                     return vec![node::FALSE];
                 };
                 a.id.iter()
                     .zip(&b.id)
-                    .map(|(fa, fb)| {
-                        eq(self.column(s1, &h1, m1, *fa), self.column(s2, &h2, m2, *fb))
-                    })
+                    .map(|(fa, fb)| eq(self.column(s1, &h1, m1, *fa), self.column(s2, &h2, m2, *fb)))
                     .collect()
             }
         }
@@ -131,36 +91,21 @@ impl Lower<'_, '_> {
             None => self.op,
         };
         if self.c.in_progress.contains(&(target, op)) {
-            let name = self
-                .schema()
-                .models
-                .get(target)
-                .map_or("?", |m| m.name.as_str())
-                .to_owned();
-            self.diag(&format!(
-                "check() cycle through the `{}` policy of `{name}`; compiled to false",
-                op.as_str()
-            ));
+            let name = self.schema().models.get(target).map_or("?", |m| m.name.as_str()).to_owned();
+            self.diag(&format!("check() cycle through the `{}` policy of `{name}`; compiled to false", op.as_str()));
             return node::FALSE;
         }
         let body = self.c.model_filter(target, op);
         if body.as_const_bool() == Some(Some(false)) {
             return node::FALSE;
         }
-        Node::Related {
-            scope,
-            hops: Arc::from(hops),
-            body,
-        }
+        Node::Related { scope, hops: Arc::from(hops), body }
     }
 
     pub(super) fn diag(&mut self, msg: &str) {
         let d = Diagnostic::warning(
             self.rule.span,
-            format!(
-                "{msg} (in `{}` of `{}`)",
-                self.rule.source, self.rule.declared_in
-            ),
+            format!("{msg} (in `{}` of `{}`)", self.rule.source, self.rule.declared_in),
         );
         if !self.c.diagnostics.contains(&d) {
             self.c.diagnostics.push(d);

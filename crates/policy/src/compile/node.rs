@@ -150,9 +150,7 @@ impl Node {
     pub(crate) fn two_valued(&self) -> bool {
         match self {
             Node::Const(v) => v.is_boolean(),
-            Node::IsNull(_) | Node::ToOneNull { .. } | Node::Truth(..) | Node::Related { .. } => {
-                true
-            }
+            Node::IsNull(_) | Node::ToOneNull { .. } | Node::Truth(..) | Node::Related { .. } => true,
             Node::Collection { nullable, .. } => !nullable,
             Node::And(xs) | Node::Or(xs) => xs.iter().all(Node::two_valued),
             Node::Not(x) => x.two_valued(),
@@ -276,12 +274,7 @@ mod tests {
     use super::*;
 
     fn col() -> Node {
-        Node::Column(ColRef {
-            scope: 0,
-            hops: Arc::from(Vec::new()),
-            model: 0,
-            field: 0,
-        })
+        Node::Column(ColRef { scope: 0, hops: Arc::from(Vec::new()), model: 0, field: 0 })
     }
 
     #[test]
@@ -301,33 +294,19 @@ mod tests {
 
     #[test]
     fn truth_tests_drop_null_operands() {
-        let x = || Node::Compare {
-            op: CmpOp::Gt,
-            lhs: Box::new(col()),
-            rhs: Box::new(Node::Const(1.into())),
-        };
+        let x = || Node::Compare { op: CmpOp::Gt, lhs: Box::new(col()), rhs: Box::new(Node::Const(1.into())) };
         let and_null = || and(vec![x(), NULL]);
         let or_null = || or(vec![x(), NULL]);
         assert_eq!(truth(and_null(), Truth::IsTrue), FALSE);
-        assert_eq!(
-            truth(and_null(), Truth::IsFalse),
-            Node::Truth(Box::new(x()), Truth::IsFalse)
-        );
+        assert_eq!(truth(and_null(), Truth::IsFalse), Node::Truth(Box::new(x()), Truth::IsFalse));
         assert_eq!(truth(or_null(), Truth::IsFalse), FALSE);
         assert_eq!(truth(or_null(), Truth::IsNotFalse), TRUE);
-        assert_eq!(
-            truth(or_null(), Truth::IsTrue),
-            Node::Truth(Box::new(x()), Truth::IsTrue)
-        );
+        assert_eq!(truth(or_null(), Truth::IsTrue), Node::Truth(Box::new(x()), Truth::IsTrue));
     }
 
     #[test]
     fn truth_tests_on_constants() {
-        for (v, t, f, nf) in [
-            (TRUE, true, false, true),
-            (FALSE, false, true, false),
-            (NULL, false, false, true),
-        ] {
+        for (v, t, f, nf) in [(TRUE, true, false, true), (FALSE, false, true, false), (NULL, false, false, true)] {
             assert_eq!(truth(v.clone(), Truth::IsTrue), Node::boolean(Some(t)));
             assert_eq!(truth(v.clone(), Truth::IsFalse), Node::boolean(Some(f)));
             assert_eq!(truth(v, Truth::IsNotFalse), Node::boolean(Some(nf)));

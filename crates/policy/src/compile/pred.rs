@@ -22,10 +22,7 @@ pub struct RenderEnv<'a> {
 impl<'a> RenderEnv<'a> {
     /// The row aliased `alias`, no `before()` values.
     pub fn new(alias: &'a str) -> Self {
-        Self {
-            alias,
-            before: None,
-        }
+        Self { alias, before: None }
     }
 }
 
@@ -56,10 +53,7 @@ impl Pred {
     /// Both predicates (for combining a model filter with field filters).
     #[must_use]
     pub fn and(self, other: &Pred) -> Pred {
-        Pred {
-            node: node::and(vec![self.node, other.node.clone()]),
-            schema: self.schema,
-        }
+        Pred { node: node::and(vec![self.node, other.node.clone()]), schema: self.schema }
     }
 
     /// The predicate with the `before()` values of a post-update check substituted and folded (so
@@ -69,10 +63,7 @@ impl Pred {
         let anonymous = Auth::anonymous();
         let mut f = fold::Fold::new(&self.schema, &anonymous);
         f.before = Some(before);
-        Pred {
-            node: f.fold(&self.node),
-            schema: self.schema.clone(),
-        }
+        Pred { node: f.fold(&self.node), schema: self.schema.clone() }
     }
 
     /// Writes a two-valued SQL boolean expression (parenthesised) into `w`. With `env.before`, the

@@ -37,12 +37,10 @@ pub(crate) fn sql_value(v: &Value, kind: Option<Kind>, dialect: Dialect) -> Opti
             SqlValue::Decimal(i.to_string())
         }
         Scalar::Int(i) => SqlValue::Int(i),
-        Scalar::Float(f) if kind == Some(Kind::Decimal) && dialect == Dialect::Postgres => {
-            SqlValue::Decimal(match v {
-                Value::String(s) => s.trim().to_owned(),
-                _ => f.to_string(),
-            })
-        }
+        Scalar::Float(f) if kind == Some(Kind::Decimal) && dialect == Dialect::Postgres => SqlValue::Decimal(match v {
+            Value::String(s) => s.trim().to_owned(),
+            _ => f.to_string(),
+        }),
         Scalar::Float(f) => SqlValue::Float(f),
         Scalar::Text(s) => SqlValue::Text(s),
         Scalar::Time(t) => SqlValue::Timestamp(t),
@@ -72,11 +70,7 @@ impl Render<'_, '_> {
         match n {
             Node::Truth(x, Truth::IsTrue) => self.pred_where(x),
             Node::And(xs) | Node::Or(xs) => {
-                let sep = if matches!(n, Node::And(_)) {
-                    " AND "
-                } else {
-                    " OR "
-                };
+                let sep = if matches!(n, Node::And(_)) { " AND " } else { " OR " };
                 self.w.push("(");
                 for (i, x) in xs.iter().enumerate() {
                     if i > 0 {
@@ -137,18 +131,12 @@ impl Render<'_, '_> {
                 self.w.push(if *b { "TRUE" } else { "FALSE" });
             }
             Node::Auth(_) | Node::AuthElement { .. } if self.rls => self.value(n, Some(Kind::Bool)),
-            Node::AuthCollection {
-                base,
-                path,
-                quantifier,
-                element_scope,
-                body,
-            } if self.rls => self.auth_collection(*base, path, *quantifier, *element_scope, body),
-            Node::Const(_)
-            | Node::Auth(_)
-            | Node::AuthElement { .. }
-            | Node::AuthCollection { .. }
-            | Node::Now => self.null_bool(),
+            Node::AuthCollection { base, path, quantifier, element_scope, body } if self.rls => {
+                self.auth_collection(*base, path, *quantifier, *element_scope, body)
+            }
+            Node::Const(_) | Node::Auth(_) | Node::AuthElement { .. } | Node::AuthCollection { .. } | Node::Now => {
+                self.null_bool()
+            }
             Node::Column(_) | Node::Before { .. } => self.value(n, Some(Kind::Bool)),
             Node::IsNull(x) => {
                 self.w.push("(");
@@ -165,11 +153,7 @@ impl Render<'_, '_> {
             Node::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs),
             Node::In { lhs, rhs } => self.in_(lhs, rhs),
             Node::And(xs) | Node::Or(xs) => {
-                let sep = if matches!(n, Node::And(_)) {
-                    " AND "
-                } else {
-                    " OR "
-                };
+                let sep = if matches!(n, Node::And(_)) { " AND " } else { " OR " };
                 self.w.push("(");
                 for (i, x) in xs.iter().enumerate() {
                     if i > 0 {
@@ -185,28 +169,13 @@ impl Render<'_, '_> {
                 self.w.push(")");
             }
             Node::Truth(x, t) => self.truth(x, *t),
-            Node::Collection {
-                scope,
-                hops,
-                relation,
-                quantifier,
-                element_scope,
-                body,
-                nullable,
-            } => {
-                let source = Source::Relation {
-                    scope: *scope,
-                    hops,
-                    relation: *relation,
-                };
+            Node::Collection { scope, hops, relation, quantifier, element_scope, body, nullable } => {
+                let source = Source::Relation { scope: *scope, hops, relation: *relation };
                 self.collection(&source, *quantifier, *element_scope, body, *nullable);
             }
-            Node::Str {
-                func,
-                target,
-                value,
-                case_insensitive,
-            } => self.string_fn(*func, target, value, *case_insensitive),
+            Node::Str { func, target, value, case_insensitive } => {
+                self.string_fn(*func, target, value, *case_insensitive)
+            }
             Node::List { func, list, value } => self.list_fn(*func, list, value),
             Node::IsEmpty(list) => {
                 self.w.push(match self.dialect() {
@@ -239,11 +208,7 @@ impl Render<'_, '_> {
             Node::Column(c) => self.column(c),
             Node::Const(v) => self.param(v, kind),
             Node::Before { model, field } => {
-                let f = self
-                    .schema
-                    .models
-                    .get(*model)
-                    .and_then(|m| m.fields.get(*field));
+                let f = self.schema.models.get(*model).and_then(|m| m.fields.get(*field));
                 let v = f.and_then(|f| self.before?.get(&f.name));
                 let kind = f.and_then(value::field_kind).map(|(k, _)| k);
                 match v {
@@ -254,9 +219,7 @@ impl Render<'_, '_> {
                 }
             }
             Node::Auth(path) if self.rls => self.auth_value(None, path, kind),
-            Node::AuthElement { scope, path } if self.rls => {
-                self.auth_value(Some(*scope), path, kind)
-            }
+            Node::AuthElement { scope, path } if self.rls => self.auth_value(Some(*scope), path, kind),
             Node::Now => {
                 self.w.push(match self.dialect() {
                     Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
@@ -341,11 +304,9 @@ impl Render<'_, '_> {
     fn in_(&mut self, lhs: &Node, rhs: &Node) {
         match rhs {
             Node::Const(Value::Array(items)) if !items.is_empty() => {
-                let kind = kind_of(lhs, self.schema).map(|(k, _)| k).or_else(|| {
-                    items
-                        .first()
-                        .and_then(|i| const_kind(&Node::Const(i.clone())))
-                });
+                let kind = kind_of(lhs, self.schema)
+                    .map(|(k, _)| k)
+                    .or_else(|| items.first().and_then(|i| const_kind(&Node::Const(i.clone()))));
                 self.w.push("(");
                 self.operand(lhs, kind);
                 self.w.push(" IN (");

@@ -88,11 +88,7 @@ impl Render<'_, '_> {
                 self.w.push(") > 0");
             }
             (Dialect::Postgres, StringFn::StartsWith | StringFn::EndsWith) => {
-                self.w.push(if func == StringFn::StartsWith {
-                    "left("
-                } else {
-                    "right("
-                });
+                self.w.push(if func == StringFn::StartsWith { "left(" } else { "right(" });
                 self.ci(target, ci);
                 self.w.push(", length(");
                 self.value(value, text);
@@ -147,9 +143,7 @@ impl Render<'_, '_> {
 
     /// `x in listColumn` / `has(listColumn, x)`.
     pub(crate) fn list_contains(&mut self, list: &Node, x: &Node) {
-        let elem = kind_of(list, self.schema)
-            .or_else(|| kind_of(x, self.schema))
-            .map(|(k, _)| k);
+        let elem = kind_of(list, self.schema).or_else(|| kind_of(x, self.schema)).map(|(k, _)| k);
         let x_nullable = Self::nullable(x);
         match self.dialect() {
             Dialect::Postgres => {
@@ -175,8 +169,7 @@ impl Render<'_, '_> {
                     self.w.push(" IS NULL");
                 }
                 let j = self.w.fresh_alias();
-                self.w
-                    .push(" THEN NULL ELSE EXISTS (SELECT 1 FROM json_each(");
+                self.w.push(" THEN NULL ELSE EXISTS (SELECT 1 FROM json_each(");
                 self.value(list, None);
                 self.w.push(&format!(") AS {j} WHERE {j}.value = "));
                 self.value(x, elem);
@@ -189,9 +182,7 @@ impl Render<'_, '_> {
         if func == ListFn::Has {
             return self.list_contains(list, value);
         }
-        let elem = kind_of(list, self.schema)
-            .or_else(|| kind_of(value, self.schema))
-            .map(|(k, _)| k);
+        let elem = kind_of(list, self.schema).or_else(|| kind_of(value, self.schema)).map(|(k, _)| k);
         match (self.dialect(), list, value) {
             // hasEvery(constList, column): the column's elements are a subset of the constants.
             (Dialect::Postgres, Node::Const(_), _) => {
@@ -204,11 +195,7 @@ impl Render<'_, '_> {
             (Dialect::Postgres, _, _) => {
                 self.w.push("(");
                 self.pg_array_operand(list, elem);
-                self.w.push(if func == ListFn::HasSome {
-                    " && "
-                } else {
-                    " @> "
-                });
+                self.w.push(if func == ListFn::HasSome { " && " } else { " @> " });
                 self.pg_array_operand(value, elem);
                 self.w.push(")");
             }
@@ -261,17 +248,13 @@ impl Render<'_, '_> {
                     self.value(a, None);
                     self.w.push(&format!(") AS {ja}, json_each("));
                     self.value(b, None);
-                    self.w
-                        .push(&format!(") AS {jb} WHERE {ja}.value = {jb}.value)"));
+                    self.w.push(&format!(") AS {jb} WHERE {ja}.value = {jb}.value)"));
                 } else {
                     self.w.push("NOT EXISTS (SELECT 1 FROM json_each(");
                     self.value(b, None);
-                    self.w.push(&format!(
-                        ") AS {jb} WHERE NOT EXISTS (SELECT 1 FROM json_each("
-                    ));
+                    self.w.push(&format!(") AS {jb} WHERE NOT EXISTS (SELECT 1 FROM json_each("));
                     self.value(a, None);
-                    self.w
-                        .push(&format!(") AS {ja} WHERE {ja}.value = {jb}.value))"));
+                    self.w.push(&format!(") AS {ja} WHERE {ja}.value = {jb}.value))"));
                 }
                 self.w.push(" END)");
             }
@@ -335,8 +318,7 @@ impl Render<'_, '_> {
             other => {
                 self.w.push("CAST(");
                 self.value(other, None);
-                self.w
-                    .push(if int { " AS bigint[])" } else { " AS text[])" });
+                self.w.push(if int { " AS bigint[])" } else { " AS text[])" });
             }
         }
     }

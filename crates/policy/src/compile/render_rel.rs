@@ -12,28 +12,16 @@ use super::render::Render;
 /// Where a collection predicate's elements come from.
 pub(crate) enum Source<'n> {
     /// A to-many relation reached from a row scope through to-one hops.
-    Relation {
-        scope: ScopeIdx,
-        hops: &'n [Hop],
-        relation: Hop,
-    },
+    Relation { scope: ScopeIdx, hops: &'n [Hop], relation: Hop },
     /// A list in the auth value (RLS mode).
-    AuthList {
-        base: Option<ScopeIdx>,
-        path: &'n [String],
-    },
+    AuthList { base: Option<ScopeIdx>, path: &'n [String] },
 }
 
 impl Render<'_, '_> {
     /// `alias."column"`, or a correlated scalar subquery following to-one hops.
     pub(crate) fn column(&mut self, c: &ColRef) {
         let outer = self.alias(c.scope);
-        let col = self
-            .schema
-            .models
-            .get(c.model)
-            .and_then(|m| m.fields.get(c.field))
-            .map_or("", |f| f.column.as_str());
+        let col = self.schema.models.get(c.model).and_then(|m| m.fields.get(c.field)).map_or("", |f| f.column.as_str());
         if c.hops.is_empty() {
             self.w.column(&outer, col);
             return;
@@ -88,9 +76,7 @@ impl Render<'_, '_> {
             return;
         };
         let (ours, theirs) = match &rel.kind {
-            RelationKind::Owned {
-                fields, references, ..
-            } => (fields, references),
+            RelationKind::Owned { fields, references, .. } => (fields, references),
             RelationKind::Inverse { fields, references } => (references, fields),
             RelationKind::ManyToMany { .. } => {
                 self.w.push("1 = 0");
@@ -105,10 +91,7 @@ impl Render<'_, '_> {
                 self.w.push("1 = 0");
                 continue;
             };
-            self.w
-                .column(inner, &tf.column)
-                .push(" = ")
-                .column(outer, &of.column);
+            self.w.column(inner, &tf.column).push(" = ").column(outer, &of.column);
         }
     }
 
@@ -123,8 +106,7 @@ impl Render<'_, '_> {
         body: &Node,
         nullable: bool,
     ) {
-        let exists =
-            |r: &mut Self, test: Option<Truth>| r.exists(source, element_scope, body, test);
+        let exists = |r: &mut Self, test: Option<Truth>| r.exists(source, element_scope, body, test);
         if !nullable {
             self.w.push(match quantifier {
                 Quantifier::Some => "(",
@@ -152,21 +134,11 @@ impl Render<'_, '_> {
 
     /// `EXISTS (SELECT 1 FROM <elements> WHERE <joins> AND <body test>)`; `test` `None` means
     /// `(body) IS NULL`.
-    pub(crate) fn exists(
-        &mut self,
-        source: &Source<'_>,
-        element_scope: ScopeIdx,
-        body: &Node,
-        test: Option<Truth>,
-    ) {
+    pub(crate) fn exists(&mut self, source: &Source<'_>, element_scope: ScopeIdx, body: &Node, test: Option<Truth>) {
         self.w.push("EXISTS (SELECT 1 ");
         let mut close = 1;
         match source {
-            Source::Relation {
-                scope,
-                hops,
-                relation,
-            } => {
+            Source::Relation { scope, hops, relation } => {
                 let outer = self.alias(*scope);
                 let from = if hops.is_empty() {
                     outer
@@ -182,13 +154,11 @@ impl Render<'_, '_> {
             }
             Source::AuthList { base, path } => {
                 let elem = self.w.fresh_alias();
-                self.w
-                    .push("FROM jsonb_array_elements(CASE WHEN jsonb_typeof(");
+                self.w.push("FROM jsonb_array_elements(CASE WHEN jsonb_typeof(");
                 self.auth_json(*base, path);
                 self.w.push(") = 'array' THEN ");
                 self.auth_json(*base, path);
-                self.w
-                    .push(&format!(" ELSE '[]'::jsonb END) AS {elem} WHERE TRUE"));
+                self.w.push(&format!(" ELSE '[]'::jsonb END) AS {elem} WHERE TRUE"));
                 self.set_alias(element_scope, elem);
             }
         }

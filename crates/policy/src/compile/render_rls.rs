@@ -12,8 +12,7 @@ use super::render::Render;
 use super::render_rel::Source;
 
 /// The auth value: SQL NULL when anonymous (setting unset, empty, or JSON `null`).
-pub(crate) const AUTH: &str =
-    "NULLIF(NULLIF(current_setting('manzil.auth', true), ''), 'null')::jsonb";
+pub(crate) const AUTH: &str = "NULLIF(NULLIF(current_setting('manzil.auth', true), ''), 'null')::jsonb";
 
 /// A quoted SQL string literal.
 pub(crate) fn quote(s: &str) -> String {
@@ -48,8 +47,7 @@ pub(crate) fn literal(v: &SqlValue) -> String {
 }
 
 /// A pattern a JSON string must match before it is cast to `timestamptz`.
-const TIMESTAMP_RE: &str =
-    r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?)?$";
+const TIMESTAMP_RE: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?)?$";
 /// A pattern a JSON string must match before it is cast to `numeric`.
 const NUMERIC_RE: &str = r"^\s*-?\d+(\.\d+)?\s*$";
 
@@ -72,12 +70,7 @@ impl Render<'_, '_> {
     }
 
     /// An auth member as a value of `kind`: NULL unless its JSON type fits.
-    pub(crate) fn auth_value(
-        &mut self,
-        base: Option<ScopeIdx>,
-        path: &[String],
-        kind: Option<Kind>,
-    ) {
+    pub(crate) fn auth_value(&mut self, base: Option<ScopeIdx>, path: &[String], kind: Option<Kind>) {
         let (json_type, cast, re) = match kind {
             None if path.is_empty() => return self.auth_json(base, path),
             None => {
@@ -137,17 +130,11 @@ impl Render<'_, '_> {
             Some(Kind::Int) => (format!("({e}.value #>> '{{}}')::bigint"), "bigint[]"),
             _ => (format!("{e}.value #>> '{{}}'"), "text[]"),
         };
-        let want = if matches!(elem, Some(Kind::Int)) {
-            "number"
-        } else {
-            "string"
-        };
+        let want = if matches!(elem, Some(Kind::Int)) { "number" } else { "string" };
         self.w.push("(CASE WHEN jsonb_typeof(");
         self.auth_json(base, path);
         self.w.push(") = 'array' THEN ARRAY(SELECT ");
-        self.w.push(&format!(
-            "CASE WHEN jsonb_typeof({e}.value) = '{want}' THEN {typed} END"
-        ));
+        self.w.push(&format!("CASE WHEN jsonb_typeof({e}.value) = '{want}' THEN {typed} END"));
         self.w.push(" FROM jsonb_array_elements(");
         self.auth_json(base, path);
         self.w.push(&format!(") AS {e})::{array} END)"));

@@ -38,9 +38,7 @@ pub(crate) fn default_allow(model: &Model, op: Operation) -> bool {
     match op {
         Operation::PostUpdate => true,
         Operation::Update => model.rules.iter().any(|r| {
-            r.kind == RuleKind::Allow
-                && r.applies_to(Operation::PostUpdate)
-                && !r.source.contains("post-update")
+            r.kind == RuleKind::Allow && r.applies_to(Operation::PostUpdate) && !r.source.contains("post-update")
         }),
         _ => false,
     }
@@ -48,12 +46,7 @@ pub(crate) fn default_allow(model: &Model, op: Operation) -> bool {
 
 impl<'a> Compiler<'a> {
     pub(crate) fn new(schema: &'a Schema) -> Self {
-        Self {
-            schema,
-            memo: HashMap::new(),
-            in_progress: Vec::new(),
-            diagnostics: Vec::new(),
-        }
+        Self { schema, memo: HashMap::new(), in_progress: Vec::new(), diagnostics: Vec::new() }
     }
 
     /// The combined model-level filter of `model` for `op`.
@@ -113,10 +106,7 @@ impl<'a> Compiler<'a> {
 pub(crate) fn visit(e: &Expr, f: &mut impl FnMut(&Expr)) {
     f(e);
     match e {
-        Expr::Compare { lhs, rhs, .. }
-        | Expr::In { lhs, rhs }
-        | Expr::And(lhs, rhs)
-        | Expr::Or(lhs, rhs) => {
+        Expr::Compare { lhs, rhs, .. } | Expr::In { lhs, rhs } | Expr::And(lhs, rhs) | Expr::Or(lhs, rhs) => {
             visit(lhs, f);
             visit(rhs, f);
         }

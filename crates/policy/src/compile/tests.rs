@@ -99,27 +99,13 @@ fn a_deny_that_is_null_denies() {
     let ps = policies();
     let doc = model(&ps, "Doc");
     let read = |a: Auth| outcome(&ps.filter(doc, Operation::Read, &a));
-    assert_eq!(
-        read(Auth::anonymous()),
-        Some(false),
-        "anonymous: !NULL is NULL, the deny fires"
-    );
-    assert_eq!(
-        read(auth(json!({"id": "1"}))),
-        Some(false),
-        "missing member: NULL deny fires"
-    );
+    assert_eq!(read(Auth::anonymous()), Some(false), "anonymous: !NULL is NULL, the deny fires");
+    assert_eq!(read(auth(json!({"id": "1"}))), Some(false), "missing member: NULL deny fires");
     assert_eq!(read(auth(json!({"id": "1", "isAdmin": null}))), Some(false));
-    assert_eq!(
-        read(auth(json!({"id": "1", "isAdmin": false}))),
-        Some(false)
-    );
+    assert_eq!(read(auth(json!({"id": "1", "isAdmin": false}))), Some(false));
     assert_eq!(read(auth(json!({"id": "1", "isAdmin": true}))), Some(true));
     // Not a boolean: unknown, so denied.
-    assert_eq!(
-        read(auth(json!({"id": "1", "isAdmin": "yes"}))),
-        Some(false)
-    );
+    assert_eq!(read(auth(json!({"id": "1", "isAdmin": "yes"}))), Some(false));
 }
 
 #[test]
@@ -132,11 +118,7 @@ fn an_allow_that_is_null_does_not_allow() {
     assert_eq!(update(auth(json!({"id": "1", "level": 1}))), Some(false));
     assert_eq!(update(auth(json!({"id": "1", "level": 2}))), Some(true));
     assert_eq!(update(auth(json!({"id": "1", "level": 1.5}))), Some(true));
-    assert_eq!(
-        update(auth(json!({"id": "1", "level": "9"}))),
-        Some(false),
-        "a string is not a number"
-    );
+    assert_eq!(update(auth(json!({"id": "1", "level": "9"}))), Some(false), "a string is not a number");
 }
 
 #[test]
@@ -152,11 +134,7 @@ fn auth_eq_null_is_true_only_for_anonymous() {
 fn in_auth_list_becomes_an_in_list() {
     let ps = policies();
     let doc = model(&ps, "Doc");
-    let p = ps.filter(
-        doc,
-        Operation::Create,
-        &auth(json!({"id": "1", "teams": ["a", "b"]})),
-    );
+    let p = ps.filter(doc, Operation::Create, &auth(json!({"id": "1", "teams": ["a", "b"]})));
     assert_eq!(
         sql(&p, Dialect::Postgres),
         (
@@ -164,22 +142,9 @@ fn in_auth_list_becomes_an_in_list() {
             vec![SqlValue::Text("a".into()), SqlValue::Text("b".into())]
         )
     );
-    assert!(
-        ps.filter(
-            doc,
-            Operation::Create,
-            &auth(json!({"id": "1", "teams": []}))
-        )
-        .is_false()
-    );
-    assert!(
-        ps.filter(doc, Operation::Create, &auth(json!({"id": "1"})))
-            .is_false()
-    );
-    assert!(
-        ps.filter(doc, Operation::Create, &Auth::anonymous())
-            .is_false()
-    );
+    assert!(ps.filter(doc, Operation::Create, &auth(json!({"id": "1", "teams": []}))).is_false());
+    assert!(ps.filter(doc, Operation::Create, &auth(json!({"id": "1"}))).is_false());
+    assert!(ps.filter(doc, Operation::Create, &Auth::anonymous()).is_false());
 }
 
 #[test]
@@ -189,22 +154,10 @@ fn parameters_are_typed_from_the_column() {
     let a = auth(json!({"id": "1", "since": "2024-05-01T10:00:00+02:00"}));
     let p = ps.filter(doc, Operation::PostUpdate, &a);
     let (s, params) = sql(&p, Dialect::Sqlite);
-    assert_eq!(
-        s,
-        r#"(((t0."public" = ?) AND (t0."closesAt" > ?)) IS TRUE)"#
-    );
-    assert_eq!(
-        params,
-        vec![
-            SqlValue::Int(1),
-            SqlValue::Timestamp("2024-05-01T08:00:00.000Z".into())
-        ]
-    );
+    assert_eq!(s, r#"(((t0."public" = ?) AND (t0."closesAt" > ?)) IS TRUE)"#);
+    assert_eq!(params, vec![SqlValue::Int(1), SqlValue::Timestamp("2024-05-01T08:00:00.000Z".into())]);
     let (s, params) = sql(&p, Dialect::Postgres);
-    assert_eq!(
-        s,
-        r#"(((t0."public" = $1::boolean) AND (t0."closesAt" > $2::timestamptz)) IS TRUE)"#
-    );
+    assert_eq!(s, r#"(((t0."public" = $1::boolean) AND (t0."closesAt" > $2::timestamptz)) IS TRUE)"#);
     assert_eq!(params[0], SqlValue::Bool(true));
     // An unparseable timestamp is unknown.
     let bad = auth(json!({"id": "1", "since": "soon"}));
@@ -218,35 +171,18 @@ fn auth_collections_evaluate_in_memory_or_expand() {
     let grants = |g: Value| auth(json!({"id": "1", "grants": g}));
     let read = |a: &Auth| outcome(&ps.filter(sheet, Operation::Read, a));
     // Body without the row: decided in memory.
-    assert_eq!(
-        read(&grants(json!([{"teamId": "a", "level": 3}]))),
-        Some(true)
-    );
-    assert_eq!(
-        read(&grants(json!([{"teamId": "a", "level": 1}]))),
-        Some(false)
-    );
-    assert_eq!(
-        read(&grants(json!([{"teamId": "a"}]))),
-        Some(false),
-        "NULL body does not count"
-    );
+    assert_eq!(read(&grants(json!([{"teamId": "a", "level": 3}]))), Some(true));
+    assert_eq!(read(&grants(json!([{"teamId": "a", "level": 1}]))), Some(false));
+    assert_eq!(read(&grants(json!([{"teamId": "a"}]))), Some(false), "NULL body does not count");
     assert_eq!(read(&grants(json!([]))), Some(false), "empty: ? is false");
-    assert_eq!(
-        read(&auth(json!({"id": "1"}))),
-        Some(false),
-        "undefined collection is NULL"
-    );
+    assert_eq!(read(&auth(json!({"id": "1"}))), Some(false), "undefined collection is NULL");
     assert_eq!(read(&grants(Value::Null)), Some(false));
     // `!` over an empty list is vacuously true; over a missing one NULL (denied).
     let update = |a: &Auth| ps.filter(sheet, Operation::Update, a);
     assert!(update(&grants(json!([]))).is_true());
     assert!(update(&auth(json!({"id": "1"}))).is_false());
     let two = grants(json!([{"teamId": "a", "level": 1}, {"teamId": "b", "level": 5}]));
-    assert_eq!(
-        sql(&update(&two), Dialect::Sqlite).0,
-        r#"((? = t0."teamId") AND (? = t0."teamId"))"#
-    );
+    assert_eq!(sql(&update(&two), Dialect::Sqlite).0, r#"((? = t0."teamId") AND (? = t0."teamId"))"#);
     // `^`: none of the elements may hold.
     let delete = |a: &Auth| ps.filter(sheet, Operation::Delete, a);
     assert!(delete(&grants(json!([]))).is_true());
@@ -262,10 +198,7 @@ fn auth_collections_evaluate_in_memory_or_expand() {
 fn current_model_and_operation_are_literals() {
     let ps = policies();
     let sheet = model(&ps, "Sheet");
-    assert!(
-        ps.filter(sheet, Operation::Create, &Auth::anonymous())
-            .is_true()
-    );
+    assert!(ps.filter(sheet, Operation::Create, &Auth::anonymous()).is_true());
 }
 
 #[test]
@@ -273,18 +206,14 @@ fn check_cycles_compile_to_false_with_a_diagnostic() {
     let ps = policies();
     let a = model(&ps, "A");
     assert!(!ps.diagnostics().is_empty());
-    assert!(
-        ps.diagnostics().iter().any(|d| d.message.contains("cycle")),
-        "{:?}",
-        ps.diagnostics()
-    );
+    assert!(ps.diagnostics().iter().any(|d| d.message.contains("cycle")), "{:?}", ps.diagnostics());
     assert!(ps.filter(a, Operation::Read, &Auth::anonymous()).is_false());
 }
 
 #[test]
 fn truth_tables_of_combined_rules() {
-    use super::rules::combine;
     use super::node::{FALSE, NULL, Node, TRUE};
+    use super::rules::combine;
     let cases: [(Node, Node, bool); 9] = [
         (TRUE, FALSE, true),
         (TRUE, TRUE, false),
@@ -298,11 +227,7 @@ fn truth_tables_of_combined_rules() {
     ];
     for (allow, deny, expect) in cases {
         let n = combine(vec![allow.clone()], vec![deny.clone()], false);
-        assert_eq!(
-            n,
-            Node::boolean(Some(expect)),
-            "allow {allow:?} deny {deny:?}"
-        );
+        assert_eq!(n, Node::boolean(Some(expect)), "allow {allow:?} deny {deny:?}");
     }
     // No allow: FALSE, except post-update (TRUE unless a deny is not FALSE).
     assert_eq!(combine(vec![], vec![FALSE], false), FALSE);
@@ -315,9 +240,7 @@ fn truth_tables_of_combined_rules() {
 fn folding_is_cheap() {
     let ps = policies();
     let sheet = model(&ps, "Sheet");
-    let a = auth(
-        json!({"id": "1", "grants": [{"teamId": "a", "level": 1}, {"teamId": "b", "level": 5}]}),
-    );
+    let a = auth(json!({"id": "1", "grants": [{"teamId": "a", "level": 1}, {"teamId": "b", "level": 5}]}));
     let n = 2000;
     let start = std::time::Instant::now();
     for _ in 0..n {
@@ -327,8 +250,5 @@ fn folding_is_cheap() {
     }
     let per = start.elapsed() / (n * 3);
     // Generous for unoptimised test builds on a shared machine; release builds are far below.
-    assert!(
-        per < std::time::Duration::from_micros(200),
-        "fold took {per:?}"
-    );
+    assert!(per < std::time::Duration::from_micros(200), "fold took {per:?}");
 }

@@ -35,22 +35,14 @@ impl<'e, 'a> Ev<'e, 'a> {
         mut stack: Vec<(ModelIdx, Operation)>,
     ) -> Self {
         stack.push((model, op));
-        Self {
-            schema,
-            env,
-            model,
-            op,
-            stack,
-        }
+        Self { schema, env, model, op, stack }
     }
 
     pub(super) fn allowed(&self, row: &Map<String, Value>) -> bool {
         let Some(m) = self.schema.models.get(self.model) else {
             return false;
         };
-        combine(&m.rules, self.op, default_allow(m, self.op), |e| {
-            self.rule(e, row)
-        })
+        combine(&m.rules, self.op, default_allow(m, self.op), |e| self.rule(e, row))
     }
 
     pub(super) fn rule(&self, e: &Expr, row: &Map<String, Value>) -> Option<bool> {
@@ -59,24 +51,11 @@ impl<'e, 'a> Ev<'e, 'a> {
     }
 
     fn field_name(&self, model: ModelIdx, field: FieldIdx) -> Option<&'e str> {
-        Some(
-            self.schema
-                .models
-                .get(model)?
-                .fields
-                .get(field)?
-                .name
-                .as_str(),
-        )
+        Some(self.schema.models.get(model)?.fields.get(field)?.name.as_str())
     }
 
     /// Follows to-one hops from a scope's row; `None` when a hop is null.
-    fn walk<'r>(
-        &self,
-        scopes: &[Scope<'r>],
-        scope: ScopeIdx,
-        hops: &[Hop],
-    ) -> Option<&'r Map<String, Value>> {
+    fn walk<'r>(&self, scopes: &[Scope<'r>], scope: ScopeIdx, hops: &[Hop]) -> Option<&'r Map<String, Value>> {
         let Scope::Row(mut row) = *scopes.get(usize::from(scope))? else {
             return None;
         };
@@ -89,12 +68,8 @@ impl<'e, 'a> Ev<'e, 'a> {
     /// The static type of a value expression.
     fn kind(&self, e: &Expr) -> Option<(Kind, bool)> {
         match e {
-            Expr::Column { model, field, .. } => {
-                value::field_kind(self.schema.models.get(*model)?.fields.get(*field)?)
-            }
-            Expr::Before { field } => {
-                value::field_kind(self.schema.models.get(self.model)?.fields.get(*field)?)
-            }
+            Expr::Column { model, field, .. } => value::field_kind(self.schema.models.get(*model)?.fields.get(*field)?),
+            Expr::Before { field } => value::field_kind(self.schema.models.get(self.model)?.fields.get(*field)?),
             Expr::Now => Some((Kind::DateTime, false)),
             _ => None,
         }
@@ -107,12 +82,7 @@ impl<'e, 'a> Ev<'e, 'a> {
     {
         match e {
             Expr::Lit(l) => value::literal_json(l),
-            Expr::Column {
-                scope,
-                hops,
-                model,
-                field,
-            } => self
+            Expr::Column { scope, hops, model, field } => self
                 .walk(scopes, *scope, hops)
                 .zip(self.field_name(*model, *field))
                 .and_then(|(row, name)| row.get(name))
@@ -120,11 +90,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                 .unwrap_or(Value::Null),
             Expr::Auth { path } => self.env.auth.get(path).cloned().unwrap_or(Value::Null),
             Expr::AuthElement { scope, path } => match scopes.get(usize::from(*scope)) {
-                Some(Scope::Auth(v)) => path
-                    .iter()
-                    .try_fold(*v, |v, p| v.get(p))
-                    .cloned()
-                    .unwrap_or(Value::Null),
+                Some(Scope::Auth(v)) => path.iter().try_fold(*v, |v, p| v.get(p)).cloned().unwrap_or(Value::Null),
                 _ => Value::Null,
             },
             Expr::Before { field } => self
@@ -136,11 +102,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                 .unwrap_or(Value::Null),
             Expr::Now => Value::String(self.env.now.to_owned()),
             Expr::CurrentModel(c) => {
-                let name = self
-                    .schema
-                    .models
-                    .get(self.model)
-                    .map_or("", |m| m.name.as_str());
+                let name = self.schema.models.get(self.model).map_or("", |m| m.name.as_str());
                 Value::String(value::apply_casing(name, *c))
             }
             Expr::CurrentOperation(c) => Value::String(value::apply_casing(self.op.as_str(), *c)),
@@ -180,14 +142,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                 _ => None,
             },
             Expr::Not(a) => self.truth(a, scopes).map(|b| !b),
-            Expr::Collection {
-                scope,
-                hops,
-                relation,
-                quantifier,
-                element_scope,
-                body,
-            } => {
+            Expr::Collection { scope, hops, relation, quantifier, element_scope, body } => {
                 let items: &[Value] = self
                     .walk(scopes, *scope, hops)
                     .zip(self.field_name(relation.model, relation.field))
@@ -196,13 +151,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                 let elems = items.iter().filter_map(Value::as_object).map(Scope::Row);
                 self.quantify(*quantifier, *element_scope, elems, body, scopes)
             }
-            Expr::AuthCollection {
-                base,
-                path,
-                quantifier,
-                element_scope,
-                body,
-            } => {
+            Expr::AuthCollection { base, path, quantifier, element_scope, body } => {
                 let list = match base {
                     None => self.env.auth.get(path),
                     Some(s) => match scopes.get(usize::from(*s)) {
@@ -211,28 +160,13 @@ impl<'e, 'a> Ev<'e, 'a> {
                     },
                 };
                 let items = list?.as_array()?;
-                self.quantify(
-                    *quantifier,
-                    *element_scope,
-                    items.iter().map(Scope::Auth),
-                    body,
-                    scopes,
-                )
+                self.quantify(*quantifier, *element_scope, items.iter().map(Scope::Auth), body, scopes)
             }
-            Expr::StringFn {
-                func,
-                target,
-                value: v,
-                case_insensitive,
-            } => {
+            Expr::StringFn { func, target, value: v, case_insensitive } => {
                 let (t, v) = (self.value(target, scopes), self.value(v, scopes));
                 value::string_fn(*func, &t, &v, *case_insensitive)
             }
-            Expr::ListFn {
-                func,
-                list,
-                value: v,
-            } => {
+            Expr::ListFn { func, list, value: v } => {
                 let elem = self.kind(list).or_else(|| self.kind(v)).map(|(k, _)| k);
                 let (l, v) = (self.value(list, scopes), self.value(v, scopes));
                 value::list_fn(*func, &l, &v, elem)
@@ -274,9 +208,7 @@ impl<'e, 'a> Ev<'e, 'a> {
             scopes[idx] = elem;
             match (q, self.truth(body, scopes)) {
                 (Quantifier::Some, Some(true)) => decided = Some(true),
-                (Quantifier::Every, Some(false)) | (Quantifier::None, Some(true)) => {
-                    decided = Some(false)
-                }
+                (Quantifier::Every, Some(false)) | (Quantifier::None, Some(true)) => decided = Some(false),
                 (_, None) => unknown = true,
                 _ => {}
             }
@@ -292,13 +224,7 @@ impl<'e, 'a> Ev<'e, 'a> {
         }
     }
 
-    fn compare<'r>(
-        &self,
-        op: CmpOp,
-        lhs: &Expr,
-        rhs: &Expr,
-        scopes: &mut Vec<Scope<'r>>,
-    ) -> Option<bool>
+    fn compare<'r>(&self, op: CmpOp, lhs: &Expr, rhs: &Expr, scopes: &mut Vec<Scope<'r>>) -> Option<bool>
     where
         'a: 'r,
     {
@@ -325,13 +251,7 @@ impl<'e, 'a> Ev<'e, 'a> {
         value::compare_opt(op, read(&l).as_ref(), read(&r).as_ref())
     }
 
-    fn check<'r>(
-        &self,
-        scope: ScopeIdx,
-        hops: &[Hop],
-        op: Option<Operation>,
-        scopes: &[Scope<'r>],
-    ) -> bool {
+    fn check<'r>(&self, scope: ScopeIdx, hops: &[Hop], op: Option<Operation>, scopes: &[Scope<'r>]) -> bool {
         let Some(target) = hops.last().and_then(|h| {
             let f = self.schema.models.get(h.model)?.fields.get(h.field)?;
             (!f.list).then_some(f.relation()?.target)
@@ -350,10 +270,7 @@ impl<'e, 'a> Ev<'e, 'a> {
         let Some(row) = self.walk(scopes, scope, hops) else {
             return false;
         };
-        let env = EvalEnv {
-            before: None,
-            ..*self.env
-        };
+        let env = EvalEnv { before: None, ..*self.env };
         Ev::new(self.schema, &env, target, op, self.stack.clone()).allowed(row)
     }
 }

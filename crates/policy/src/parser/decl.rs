@@ -2,9 +2,7 @@
 //! `type`, fields and attributes.
 
 use super::{PResult, Parser, join};
-use crate::ast::{
-    Arg, AttrApp, Datasource, Decl, EnumDecl, FieldDecl, Ident, ModelDecl, ModelKind, TypeRef,
-};
+use crate::ast::{Arg, AttrApp, Datasource, Decl, EnumDecl, FieldDecl, Ident, ModelDecl, ModelKind, TypeRef};
 use crate::diag::Diagnostic;
 use crate::lexer::Tok;
 
@@ -49,8 +47,9 @@ impl Parser {
                     }
                 }
                 Tok::Eof => {
-                    return Err(Diagnostic::error(self.span(), "unexpected end of file")
-                        .with_hint("close the block with `}`"));
+                    return Err(
+                        Diagnostic::error(self.span(), "unexpected end of file").with_hint("close the block with `}`")
+                    );
                 }
                 _ => {}
             }
@@ -71,9 +70,7 @@ impl Parser {
                     Some(s) => provider = Some((s.to_owned(), value.span)),
                     None => {
                         return Err(Diagnostic::error(value.span, "provider must be a string")
-                            .with_hint(
-                                "write `provider = \"sqlite\"` or `provider = \"postgresql\"`",
-                            ));
+                            .with_hint("write `provider = \"sqlite\"` or `provider = \"postgresql\"`"));
                     }
                 }
             }
@@ -91,34 +88,20 @@ impl Parser {
                 Tok::RBrace => break,
                 Tok::Ident(_) => {
                     values.push(self.ident("an enum value")?);
-                    while matches!(
-                        self.tok(),
-                        Tok::Attr {
-                            model_level: false,
-                            ..
-                        }
-                    ) {
+                    while matches!(self.tok(), Tok::Attr { model_level: false, .. }) {
                         self.attribute()?;
                     }
                 }
-                Tok::Attr {
-                    model_level: true, ..
-                } => {
+                Tok::Attr { model_level: true, .. } => {
                     self.attribute()?;
                 }
                 _ => {
-                    return Err(self
-                        .unexpected("an enum value or `}`")
-                        .with_hint("close the enum with `}`"));
+                    return Err(self.unexpected("an enum value or `}`").with_hint("close the enum with `}`"));
                 }
             }
         }
         let end = self.bump().span;
-        Ok(EnumDecl {
-            name,
-            values,
-            span: join(start, end),
-        })
+        Ok(EnumDecl { name, values, span: join(start, end) })
     }
 
     fn model_decl(&mut self) -> PResult<ModelDecl> {
@@ -126,9 +109,7 @@ impl Parser {
         let kind = if self.at_kw("abstract") {
             self.bump();
             if !self.at_kw("model") {
-                return Err(self
-                    .unexpected("`model`")
-                    .with_hint("write `abstract model Name { … }`"));
+                return Err(self.unexpected("`model`").with_hint("write `abstract model Name { … }`"));
             }
             self.bump();
             ModelKind::Abstract
@@ -164,9 +145,7 @@ impl Parser {
                     return Err(Diagnostic::error(self.span(), "unexpected end of file")
                         .with_hint(format!("close model `{}` with `}}`", name.name)));
                 }
-                Tok::Attr {
-                    model_level: true, ..
-                } => self.attribute().map(|a| attrs.push(a)),
+                Tok::Attr { model_level: true, .. } => self.attribute().map(|a| attrs.push(a)),
                 _ => self.field().map(|f| fields.push(f)),
             };
             if let Err(d) = res {
@@ -175,22 +154,12 @@ impl Parser {
             }
         }
         let end = self.bump().span;
-        Ok(ModelDecl {
-            kind,
-            name,
-            extends,
-            mixins,
-            fields,
-            attrs,
-            span: join(start, end),
-        })
+        Ok(ModelDecl { kind, name, extends, mixins, fields, attrs, span: join(start, end) })
     }
 
     fn ident_list(&mut self, out: &mut Vec<Ident>) -> PResult<()> {
         out.push(self.ident("a model or type name")?);
-        while self.eat(&Tok::Comma)
-            || matches!(self.tok(), Tok::Ident(s) if s != "with" && s != "extends")
-        {
+        while self.eat(&Tok::Comma) || matches!(self.tok(), Tok::Ident(s) if s != "with" && s != "extends") {
             out.push(self.ident("a model or type name")?);
         }
         Ok(())
@@ -200,11 +169,8 @@ impl Parser {
         let name = self.ident("a field name")?;
         let ty_name = self.ident("a field type")?;
         if ty_name.name == "Unsupported" {
-            return Err(Diagnostic::error(
-                ty_name.span,
-                "`Unsupported(…)` field types are not supported",
-            )
-            .with_hint("use a supported type or remove the field"));
+            return Err(Diagnostic::error(ty_name.span, "`Unsupported(…)` field types are not supported")
+                .with_hint("use a supported type or remove the field"));
         }
         let mut list = false;
         if self.at(&Tok::LBracket) && self.tok_at(1) == &Tok::RBracket {
@@ -213,25 +179,12 @@ impl Parser {
             list = true;
         }
         let optional = self.eat(&Tok::Question);
-        let ty = TypeRef {
-            name: ty_name,
-            list,
-            optional,
-        };
+        let ty = TypeRef { name: ty_name, list, optional };
         let mut attrs = Vec::new();
-        while matches!(
-            self.tok(),
-            Tok::Attr {
-                model_level: false,
-                ..
-            }
-        ) {
+        while matches!(self.tok(), Tok::Attr { model_level: false, .. }) {
             attrs.push(self.attribute()?);
         }
-        if let Tok::Attr {
-            model_level: true, ..
-        } = self.tok()
-        {
+        if let Tok::Attr { model_level: true, .. } = self.tok() {
             // fine: a model attribute follows
         } else if !matches!(self.tok(), Tok::Ident(_) | Tok::RBrace) {
             return Err(self
@@ -239,12 +192,7 @@ impl Parser {
                 .with_hint("each field is written `name Type @attributes…`"));
         }
         let span = join(name.span, self.prev_span());
-        Ok(FieldDecl {
-            name,
-            ty,
-            attrs,
-            span,
-        })
+        Ok(FieldDecl { name, ty, attrs, span })
     }
 
     pub(super) fn attribute(&mut self) -> PResult<AttrApp> {
@@ -266,13 +214,7 @@ impl Parser {
             self.expect(&Tok::RParen, "close the attribute's arguments with `)`")?;
         }
         let span = join(t.span, self.prev_span());
-        Ok(AttrApp {
-            name,
-            model_level,
-            name_span: t.span,
-            args,
-            span,
-        })
+        Ok(AttrApp { name, model_level, name_span: t.span, args, span })
     }
 
     /// `name: expr` or `expr`.

@@ -19,10 +19,7 @@ impl Parser {
     pub(crate) fn expr(&mut self) -> PResult<AExpr> {
         self.depth += 1;
         let r = if self.depth > MAX_DEPTH {
-            Err(
-                Diagnostic::error(self.span(), "expression is nested too deeply")
-                    .with_hint("simplify the expression"),
-            )
+            Err(Diagnostic::error(self.span(), "expression is nested too deeply").with_hint("simplify the expression"))
         } else {
             self.logical()
         };
@@ -127,12 +124,7 @@ impl Parser {
             let end = self.expect(&Tok::RBracket, "close the collection predicate with `]`")?;
             let span = join(base.span, end);
             base = AExpr {
-                kind: AExprKind::Collection {
-                    base: Box::new(base),
-                    quant,
-                    binding,
-                    body: Box::new(body),
-                },
+                kind: AExprKind::Collection { base: Box::new(base), quant, binding, body: Box::new(body) },
                 span,
             };
         }
@@ -144,13 +136,7 @@ impl Parser {
         while self.eat(&Tok::Dot) {
             let member = self.ident("a field name after `.`")?;
             let span = join(e.span, member.span);
-            e = AExpr {
-                kind: AExprKind::Member {
-                    base: Box::new(e),
-                    member,
-                },
-                span,
-            };
+            e = AExpr { kind: AExprKind::Member { base: Box::new(e), member }, span };
         }
         Ok(e)
     }
@@ -168,10 +154,8 @@ impl Parser {
                 self.bump();
                 self.depth += 1;
                 let operand = if self.depth > MAX_DEPTH {
-                    Err(
-                        Diagnostic::error(self.span(), "expression is nested too deeply")
-                            .with_hint("simplify the expression"),
-                    )
+                    Err(Diagnostic::error(self.span(), "expression is nested too deeply")
+                        .with_hint("simplify the expression"))
                 } else {
                     self.postfix()
                 };
@@ -239,24 +223,18 @@ impl Parser {
                 }
             }
             _ => {
-                return Err(self.unexpected("an expression").with_hint(
-                    "write a field, literal, `auth()`, `this` or a parenthesized expression",
-                ));
+                return Err(self
+                    .unexpected("an expression")
+                    .with_hint("write a field, literal, `auth()`, `this` or a parenthesized expression"));
             }
         };
-        Ok(AExpr {
-            kind,
-            span: join(start, self.prev_span()),
-        })
+        Ok(AExpr { kind, span: join(start, self.prev_span()) })
     }
 
     fn call_arg(&mut self) -> PResult<Arg> {
         self.depth += 1;
         let r = if self.depth > MAX_DEPTH {
-            Err(
-                Diagnostic::error(self.span(), "expression is nested too deeply")
-                    .with_hint("simplify the expression"),
-            )
+            Err(Diagnostic::error(self.span(), "expression is nested too deeply").with_hint("simplify the expression"))
         } else {
             self.arg()
         };
@@ -267,13 +245,5 @@ impl Parser {
 
 fn binary(op: BinOp, op_span: crate::diag::Span, lhs: AExpr, rhs: AExpr) -> AExpr {
     let span = join(lhs.span, rhs.span);
-    AExpr {
-        kind: AExprKind::Binary {
-            op,
-            op_span,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        },
-        span,
-    }
+    AExpr { kind: AExprKind::Binary { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
 }

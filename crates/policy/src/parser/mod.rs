@@ -16,12 +16,7 @@ pub const MAX_DEPTH: u32 = 64;
 /// Parses a source file into a syntax tree plus lexical and syntax diagnostics (errors and warnings).
 pub fn parse(src: &str) -> (SchemaAst, Vec<Diagnostic>) {
     let (tokens, diags) = lex(src);
-    let mut p = Parser {
-        tokens,
-        pos: 0,
-        diags,
-        depth: 0,
-    };
+    let mut p = Parser { tokens, pos: 0, diags, depth: 0 };
     let ast = p.file();
     (ast, p.diags)
 }
@@ -38,10 +33,7 @@ type PResult<T> = Result<T, Diagnostic>;
 
 /// The span from the start of `a` to the end of `b`.
 pub(crate) fn join(a: Span, b: Span) -> Span {
-    Span {
-        end: b.end.max(a.start),
-        ..a
-    }
+    Span { end: b.end.max(a.start), ..a }
 }
 
 const DECL_KEYWORDS: [&str; 11] = [
@@ -68,25 +60,16 @@ impl Parser {
     }
 
     fn span(&self) -> Span {
-        self.tokens
-            .get(self.pos)
-            .or(self.tokens.last())
-            .map_or(Span::default(), |t| t.span)
+        self.tokens.get(self.pos).or(self.tokens.last()).map_or(Span::default(), |t| t.span)
     }
 
     /// The span of the last consumed token.
     fn prev_span(&self) -> Span {
-        self.pos
-            .checked_sub(1)
-            .and_then(|i| self.tokens.get(i))
-            .map_or_else(|| self.span(), |t| t.span)
+        self.pos.checked_sub(1).and_then(|i| self.tokens.get(i)).map_or_else(|| self.span(), |t| t.span)
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.tokens.get(self.pos).cloned().unwrap_or(Token {
-            tok: Tok::Eof,
-            span: self.span(),
-        });
+        let t = self.tokens.get(self.pos).cloned().unwrap_or(Token { tok: Tok::Eof, span: self.span() });
         if self.pos < self.tokens.len() {
             self.pos += 1;
         }
@@ -124,19 +107,14 @@ impl Parser {
     }
 
     fn unexpected(&self, expected: &str) -> Diagnostic {
-        Diagnostic::error(
-            self.span(),
-            format!("expected {expected}, found {}", self.describe()),
-        )
+        Diagnostic::error(self.span(), format!("expected {expected}, found {}", self.describe()))
     }
 
     fn expect(&mut self, t: &Tok, hint: &str) -> PResult<Span> {
         if self.at(t) {
             Ok(self.bump().span)
         } else {
-            Err(self
-                .unexpected(&format!("`{}`", tok_text(t)))
-                .with_hint(hint))
+            Err(self.unexpected(&format!("`{}`", tok_text(t))).with_hint(hint))
         }
     }
 
@@ -146,9 +124,7 @@ impl Parser {
                 let span = self.bump().span;
                 Ok(Ident { name, span })
             }
-            _ => Err(self
-                .unexpected(what)
-                .with_hint(format!("write {what} here"))),
+            _ => Err(self.unexpected(what).with_hint(format!("write {what} here"))),
         }
     }
 
@@ -227,18 +203,8 @@ impl Parser {
             match t.tok {
                 Tok::Eof => return,
                 Tok::RBrace if depth <= 0 => return,
-                _ if depth <= 0
-                    && t.span.line > start_line
-                    && self.prev_span().line < t.span.line =>
-                {
-                    if matches!(
-                        t.tok,
-                        Tok::Ident(_)
-                            | Tok::Attr {
-                                model_level: true,
-                                ..
-                            }
-                    ) {
+                _ if depth <= 0 && t.span.line > start_line && self.prev_span().line < t.span.line => {
+                    if matches!(t.tok, Tok::Ident(_) | Tok::Attr { model_level: true, .. }) {
                         return;
                     }
                 }

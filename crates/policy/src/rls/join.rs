@@ -20,21 +20,13 @@ fn end_exists(
     op: Option<Operation>,
 ) -> Result<String, Diagnostic> {
     let Some(model) = schema.models.get(mi) else {
-        return Err(Diagnostic::error(
-            crate::diag::Span::default(),
-            format!("join table end {mi} is not a model"),
-        ));
+        return Err(Diagnostic::error(crate::diag::Span::default(), format!("join table end {mi} is not a model")));
     };
     let id = model
         .id
         .first()
         .and_then(|f| model.fields.get(*f))
-        .ok_or_else(|| {
-            Diagnostic::error(
-                model.span,
-                format!("model `{}` has no id field", model.name),
-            )
-        })?;
+        .ok_or_else(|| Diagnostic::error(model.span, format!("model `{}` has no id field", model.name)))?;
     let mut s = format!(
         "EXISTS (SELECT 1 FROM {} AS {alias} WHERE {alias}.{} = {join}.{}",
         quote_ident(&model.table),
@@ -49,11 +41,7 @@ fn end_exists(
     Ok(s)
 }
 
-pub(super) fn join_table_policies(
-    policies: &PolicySet,
-    jt: &JoinTable,
-    out: &mut String,
-) -> Result<(), Diagnostic> {
+pub(super) fn join_table_policies(policies: &PolicySet, jt: &JoinTable, out: &mut String) -> Result<(), Diagnostic> {
     let schema = policies.schema();
     let table = quote_ident(&jt.name);
     let (Some(a), Some(b)) = (schema.models.get(jt.a), schema.models.get(jt.b)) else {
@@ -83,22 +71,10 @@ pub(super) fn join_table_policies(
         ("manzil_create", format!("FOR INSERT WITH CHECK {write}")),
         ("manzil_delete", format!("FOR DELETE USING {write}")),
     ] {
-        let _ = writeln!(
-            out,
-            "DROP POLICY IF EXISTS {} ON {table};",
-            quote_ident(name)
-        );
-        let _ = writeln!(
-            out,
-            "CREATE POLICY {} ON {table} {clause};",
-            quote_ident(name)
-        );
+        let _ = writeln!(out, "DROP POLICY IF EXISTS {} ON {table};", quote_ident(name));
+        let _ = writeln!(out, "CREATE POLICY {} ON {table} {clause};", quote_ident(name));
     }
     // Join rows are never updated; without an UPDATE policy RLS refuses updates.
-    let _ = writeln!(
-        out,
-        "DROP POLICY IF EXISTS {} ON {table};",
-        quote_ident("manzil_update")
-    );
+    let _ = writeln!(out, "DROP POLICY IF EXISTS {} ON {table};", quote_ident("manzil_update"));
     Ok(())
 }

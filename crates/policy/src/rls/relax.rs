@@ -42,18 +42,8 @@ pub(crate) fn relax(n: &Node, positive: bool, why: &mut Vec<Reason>) -> Node {
             };
             node_truth(relax(x, inner_positive, why), *t)
         }
-        Node::AuthCollection {
-            base,
-            path,
-            quantifier,
-            element_scope,
-            body,
-        } => {
-            let body_positive = if *quantifier == Quantifier::None {
-                !positive
-            } else {
-                positive
-            };
+        Node::AuthCollection { base, path, quantifier, element_scope, body } => {
+            let body_positive = if *quantifier == Quantifier::None { !positive } else { positive };
             Node::AuthCollection {
                 base: *base,
                 path: path.clone(),
@@ -77,16 +67,10 @@ fn blocker(n: &Node) -> Option<Reason> {
     match n {
         Node::Before { .. } => Some(Reason::Before),
         Node::Column(c) if !c.hops.is_empty() => Some(Reason::OtherTable),
-        Node::ToOneNull { .. } | Node::Collection { .. } | Node::Related { .. } => {
-            Some(Reason::OtherTable)
-        }
-        Node::Const(_) | Node::Column(_) | Node::Auth(_) | Node::AuthElement { .. } | Node::Now => {
-            None
-        }
+        Node::ToOneNull { .. } | Node::Collection { .. } | Node::Related { .. } => Some(Reason::OtherTable),
+        Node::Const(_) | Node::Column(_) | Node::Auth(_) | Node::AuthElement { .. } | Node::Now => None,
         Node::IsNull(x) | Node::Not(x) | Node::IsEmpty(x) | Node::Truth(x, _) => blocker(x),
-        Node::Compare { lhs, rhs, .. } | Node::In { lhs, rhs } => {
-            blocker(lhs).or_else(|| blocker(rhs))
-        }
+        Node::Compare { lhs, rhs, .. } | Node::In { lhs, rhs } => blocker(lhs).or_else(|| blocker(rhs)),
         Node::Str { target, value, .. } => blocker(target).or_else(|| blocker(value)),
         Node::List { list, value, .. } => blocker(list).or_else(|| blocker(value)),
         Node::And(xs) | Node::Or(xs) => xs.iter().find_map(blocker),

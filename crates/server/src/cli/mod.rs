@@ -50,8 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Reads and checks a schema file, printing diagnostics to stderr.
 pub fn load_schema(path: &std::path::Path) -> anyhow::Result<policy::Loaded> {
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let src = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     match policy::load(&src) {
         Ok(loaded) => {
             for w in &loaded.warnings {

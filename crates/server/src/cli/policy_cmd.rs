@@ -31,6 +31,11 @@ pub enum PolicyCommand {
         #[arg(long, value_enum, default_value = "sqlite")]
         dialect: DialectArg,
     },
+    /// Print PostgreSQL row-level-security statements generated from the same rules.
+    Rls {
+        #[arg(default_value = "schema.zmodel")]
+        schema: PathBuf,
+    },
     /// Run policy test cases, each on a fresh database, printing one JSON result per case.
     Exec {
         /// Files holding a case object or an array of cases.
@@ -59,15 +64,32 @@ pub async fn run(cmd: PolicyCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        PolicyCommand::Rls { schema } => {
+            let loaded = load_schema(&schema)?;
+            let set = PolicySet::new(std::sync::Arc::new(loaded.schema));
+            match policy::rls::emit_rls(&set) {
+                Ok(script) => {
+                    for w in &script.warnings {
+                        eprintln!("{}:{w}", schema.display());
+                    }
+                    println!("{}", script.sql);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diags) => {
+                    for d in &diags {
+                        eprintln!("{}:{d}", schema.display());
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
         PolicyCommand::Explain { schema, model, op, auth, dialect } => {
             let loaded = load_schema(&schema)?;
             let op = parse_op(&op)?;
             let auth: serde_json::Value =
                 serde_json::from_str(&auth).map_err(|e| anyhow::anyhow!("--auth is not valid JSON: {e}"))?;
             let schema = std::sync::Arc::new(loaded.schema);
-            let mi = schema
-                .model_index(&model)
-                .ok_or_else(|| anyhow::anyhow!("unknown model `{model}`"))?;
+            let mi = schema.model_index(&model).ok_or_else(|| anyhow::anyhow!("unknown model `{model}`"))?;
             let set = PolicySet::new(schema);
             let pred = set.filter(mi, op, &Auth(Some(auth).filter(|a| !a.is_null())));
             let mut w = SqlWriter::new(dialect.into());

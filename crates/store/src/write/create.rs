@@ -16,7 +16,13 @@ impl Writer<'_, '_> {
     /// Creates one row of `model` from `data` (with `forced` column values from a parent), runs
     /// its nested writes, and returns the raw row. `skip_duplicates` turns a unique conflict into
     /// `Ok(None)`.
-    pub async fn create_row(&mut self, model: ModelIdx, data: &Map<String, Value>, forced: &Row, skip_duplicates: bool) -> Result<Option<Row>> {
+    pub async fn create_row(
+        &mut self,
+        model: ModelIdx,
+        data: &Map<String, Value>,
+        forced: &Row,
+        skip_duplicates: bool,
+    ) -> Result<Option<Row>> {
         let ctx = self.ctx;
         let m = ctx.model(model);
         let mut values = Row::new();
@@ -31,7 +37,9 @@ impl Writer<'_, '_> {
             match &rel.kind {
                 RelationKind::Owned { .. } => {
                     let Value::Object(ops) = v else {
-                        return Err(StoreError::invalid(format!("relation `{key}` expects {{create|connect|connectOrCreate: …}}")));
+                        return Err(StoreError::invalid(format!(
+                            "relation `{key}` expects {{create|connect|connectOrCreate: …}}"
+                        )));
                     };
                     if let Some(target_row) = self.resolve_owned_for_create(model, fi, ops).await? {
                         self.set_fk_from(model, fi, &target_row, &mut values);
@@ -74,7 +82,12 @@ impl Writer<'_, '_> {
 
     /// `create` / `connect` / `connectOrCreate` on the side that holds the foreign key: the target
     /// row must exist (and be readable) first.
-    async fn resolve_owned_for_create(&mut self, model: ModelIdx, fi: FieldIdx, ops: &Map<String, Value>) -> Result<Option<Row>> {
+    async fn resolve_owned_for_create(
+        &mut self,
+        model: ModelIdx,
+        fi: FieldIdx,
+        ops: &Map<String, Value>,
+    ) -> Result<Option<Row>> {
         let ctx = self.ctx;
         let target = crate::select::relation_target(ctx, model, fi)?;
         let mut result = None;
@@ -99,7 +112,10 @@ impl Writer<'_, '_> {
                     }
                 }
                 other => {
-                    return Err(StoreError::invalid(format!("`{other}` is not allowed here (creating `{}`)", ctx.model(model).name)));
+                    return Err(StoreError::invalid(format!(
+                        "`{other}` is not allowed here (creating `{}`)",
+                        ctx.model(model).name
+                    )));
                 }
             });
         }
@@ -108,9 +124,7 @@ impl Writer<'_, '_> {
 
     /// The readable row matching a unique `where`, or not-found.
     pub(super) async fn find_readable(&mut self, model: ModelIdx, filter: &Value) -> Result<Row> {
-        self.find_readable_opt(model, filter)
-            .await?
-            .ok_or_else(|| StoreError::not_found(&self.ctx.model(model).name))
+        self.find_readable_opt(model, filter).await?.ok_or_else(|| StoreError::not_found(&self.ctx.model(model).name))
     }
 
     pub(super) async fn find_readable_opt(&mut self, model: ModelIdx, filter: &Value) -> Result<Option<Row>> {

@@ -21,7 +21,12 @@ impl Writer<'_, '_> {
     }
 
     /// `deleteMany`: deletes the matching rows the delete rule allows; returns the count.
-    pub async fn delete_many(&mut self, model: ModelIdx, filter: Option<&Value>, scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>) -> Result<u64> {
+    pub async fn delete_many(
+        &mut self,
+        model: ModelIdx,
+        filter: Option<&Value>,
+        scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>,
+    ) -> Result<u64> {
         let ctx = self.ctx;
         let m = ctx.model(model);
         let guard = ctx.guard(model, Operation::Delete);

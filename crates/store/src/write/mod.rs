@@ -100,7 +100,14 @@ impl<'c, 'a> Writer<'c, 'a> {
     }
 
     /// Rows of `model` matching `filter` AND `guard` (raw, no read rules), at most `limit`.
-    pub async fn select_raw(&mut self, model: ModelIdx, filter: Option<&Value>, guard: &Guard, extra: Option<(&str, &Row)>, limit: Option<u32>) -> Result<Vec<Row>> {
+    pub async fn select_raw(
+        &mut self,
+        model: ModelIdx,
+        filter: Option<&Value>,
+        guard: &Guard,
+        extra: Option<(&str, &Row)>,
+        limit: Option<u32>,
+    ) -> Result<Vec<Row>> {
         let mut w = self.ctx.writer();
         w.push("SELECT ");
         self.raw_json(&mut w, model, Some("t0"));
@@ -132,7 +139,13 @@ impl<'c, 'a> Writer<'c, 'a> {
     }
 
     /// Whether the row with `ids` passes `guard` (TRUE/FALSE guards need no query).
-    pub async fn row_passes(&mut self, model: ModelIdx, ids: &Row, guard: &Guard, before: Option<&Row>) -> Result<bool> {
+    pub async fn row_passes(
+        &mut self,
+        model: ModelIdx,
+        ids: &Row,
+        guard: &Guard,
+        before: Option<&Row>,
+    ) -> Result<bool> {
         match guard {
             Guard::True => return Ok(true),
             Guard::False => return Ok(false),
@@ -149,11 +162,8 @@ impl<'c, 'a> Writer<'c, 'a> {
 
     /// A policy rejection, naming the rule when the caller asked (`explain`).
     pub async fn reject(&mut self, model: ModelIdx, op: Operation, subject: Subject<'_>, message: &str) -> StoreError {
-        let denied_by = if self.ctx.explain {
-            self.explain(model, op, subject).await.ok().flatten()
-        } else {
-            None
-        };
+        let denied_by =
+            if self.ctx.explain { self.explain(model, op, subject).await.ok().flatten().map(Box::new) } else { None };
         StoreError::RejectedByPolicy {
             model: self.ctx.model(model).name.clone(),
             reason: RejectReason::NoAccess,
@@ -256,9 +266,7 @@ pub enum Subject<'r> {
 
 /// The id-or-unique `where` of a unique mutation, checked.
 pub fn unique_where<'v>(ctx: &Ctx<'_>, model: ModelIdx, args: &'v Map<String, Value>) -> Result<&'v Value> {
-    let w = args
-        .get("where")
-        .ok_or_else(|| StoreError::invalid("`where` is required"))?;
+    let w = args.get("where").ok_or_else(|| StoreError::invalid("`where` is required"))?;
     if !crate::filter::is_unique_filter(ctx, model, w) {
         return Err(StoreError::invalid(format!(
             "`where` must name the id or a unique field of `{}`",
@@ -279,6 +287,5 @@ pub fn data_of(args: &Map<String, Value>) -> Result<&Map<String, Value>> {
 /// Field index by name or an invalid-input error.
 pub fn field_of(ctx: &Ctx<'_>, model: ModelIdx, name: &str) -> Result<FieldIdx> {
     let m = ctx.model(model);
-    m.field_index(name)
-        .ok_or_else(|| StoreError::invalid(format!("unknown field `{name}` on model `{}`", m.name)))
+    m.field_index(name).ok_or_else(|| StoreError::invalid(format!("unknown field `{name}` on model `{}`", m.name)))
 }

@@ -18,13 +18,7 @@ enum Link {
     Fk(Vec<(String, SqlValue, String)>),
     /// Join table, the parent's column there, the child's column there, the parent's id value,
     /// the child's id column.
-    Join {
-        table: String,
-        own: String,
-        other: String,
-        parent_id: SqlValue,
-        child_id_col: String,
-    },
+    Join { table: String, own: String, other: String, parent_id: SqlValue, child_id_col: String },
 }
 
 impl Link {
@@ -41,15 +35,15 @@ impl Link {
                 }
                 w.push(")");
             }
-            Link::Join {
-                table,
-                own,
-                other,
-                parent_id,
-                child_id_col,
-            } => {
+            Link::Join { table, own, other, parent_id, child_id_col } => {
                 w.push("EXISTS (SELECT 1 FROM ").ident(table).push(" AS j WHERE j.").ident(other);
-                w.push(" = ").column("t0", child_id_col).push(" AND j.").ident(own).push(" = ").param(parent_id.clone()).push(")");
+                w.push(" = ")
+                    .column("t0", child_id_col)
+                    .push(" AND j.")
+                    .ident(own)
+                    .push(" = ")
+                    .param(parent_id.clone())
+                    .push(")");
             }
         }
     }
@@ -90,17 +84,29 @@ impl Writer<'_, '_> {
                     child_id_col: t.fields[t.id[0]].column.clone(),
                 }
             }
-            RelationKind::Owned { .. } => return Err(StoreError::invalid("internal: owned relation in nested_for_parent")),
+            RelationKind::Owned { .. } => {
+                return Err(StoreError::invalid("internal: owned relation in nested_for_parent"));
+            }
         };
         Ok((rel.target, link))
     }
 
     /// Runs the nested operations `ops` of relation `fi` for the stored `parent` row.
-    pub(super) async fn nested_for_parent(&mut self, model: ModelIdx, parent: &Row, fi: FieldIdx, ops: &Value, creating: bool) -> Result<()> {
+    pub(super) async fn nested_for_parent(
+        &mut self,
+        model: ModelIdx,
+        parent: &Row,
+        fi: FieldIdx,
+        ops: &Value,
+        creating: bool,
+    ) -> Result<()> {
         let ctx = self.ctx;
         let field = &ctx.model(model).fields[fi];
         let Value::Object(ops) = ops else {
-            return Err(StoreError::invalid(format!("relation `{}` expects an object of nested operations", field.name)));
+            return Err(StoreError::invalid(format!(
+                "relation `{}` expects an object of nested operations",
+                field.name
+            )));
         };
         let (target, link) = self.link_for(model, parent, fi)?;
         let to_one = !field.list;
@@ -116,7 +122,8 @@ impl Writer<'_, '_> {
             match op.as_str() {
                 "create" => {
                     for item in items(arg) {
-                        let d = item.as_object().ok_or_else(|| StoreError::invalid("nested `create` expects objects"))?;
+                        let d =
+                            item.as_object().ok_or_else(|| StoreError::invalid("nested `create` expects objects"))?;
                         let child = Box::pin(self.create_row(target, d, &forced, false))
                             .await?
                             .ok_or_else(|| StoreError::invalid("nested create conflicted"))?;
@@ -132,7 +139,8 @@ impl Writer<'_, '_> {
                     let skip = arg.get("skipDuplicates").and_then(Value::as_bool).unwrap_or(false);
                     let data = arg.get("data").map(items).unwrap_or_default();
                     for item in data {
-                        let d = item.as_object().ok_or_else(|| StoreError::invalid("`createMany.data` expects objects"))?;
+                        let d =
+                            item.as_object().ok_or_else(|| StoreError::invalid("`createMany.data` expects objects"))?;
                         super::create::reject_nested(ctx, target, d)?;
                         Box::pin(self.create_row(target, d, &forced, skip)).await?;
                     }
@@ -178,7 +186,11 @@ impl Writer<'_, '_> {
                     for item in items(arg) {
                         let (filter, data) = match (item.get("where"), item.get("data")) {
                             (w, Some(Value::Object(d))) => (w, d),
-                            (None, _) if to_one => (None, item.as_object().ok_or_else(|| StoreError::invalid("nested `update` expects an object"))?),
+                            (None, _) if to_one => (
+                                None,
+                                item.as_object()
+                                    .ok_or_else(|| StoreError::invalid("nested `update` expects an object"))?,
+                            ),
                             _ => return Err(StoreError::invalid("nested `update` expects {where, data}")),
                         };
                         let guard = ctx.guard(target, Operation::Update);
@@ -193,7 +205,10 @@ impl Writer<'_, '_> {
                 }
                 "updateMany" => {
                     for item in items(arg) {
-                        let data = item.get("data").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`updateMany` expects {where, data}"))?;
+                        let data = item
+                            .get("data")
+                            .and_then(Value::as_object)
+                            .ok_or_else(|| StoreError::invalid("`updateMany` expects {where, data}"))?;
                         Box::pin(self.update_many(target, item.get("where"), data, Some(&scope))).await?;
                     }
                 }
@@ -222,10 +237,20 @@ impl Writer<'_, '_> {
                 }
                 "upsert" => {
                     for item in items(arg) {
-                        let create = item.get("create").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`upsert` needs `create`"))?;
-                        let update = item.get("update").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`upsert` needs `update`"))?;
+                        let create = item
+                            .get("create")
+                            .and_then(Value::as_object)
+                            .ok_or_else(|| StoreError::invalid("`upsert` needs `create`"))?;
+                        let update = item
+                            .get("update")
+                            .and_then(Value::as_object)
+                            .ok_or_else(|| StoreError::invalid("`upsert` needs `update`"))?;
                         let guard = ctx.guard(target, Operation::Update);
-                        let existing = self.select_raw_scoped(target, item.get("where"), &guard, Some(&scope)).await?.into_iter().next();
+                        let existing = self
+                            .select_raw_scoped(target, item.get("where"), &guard, Some(&scope))
+                            .await?
+                            .into_iter()
+                            .next();
                         match existing {
                             Some(child) => {
                                 Box::pin(self.update_row(target, &child, update)).await?;
@@ -248,7 +273,15 @@ impl Writer<'_, '_> {
     }
 
     /// Connects the child matching the unique `filter` to the parent.
-    async fn connect_child(&mut self, model: ModelIdx, parent: &Row, target: ModelIdx, link: &Link, filter: &Value, to_one: bool) -> Result<()> {
+    async fn connect_child(
+        &mut self,
+        model: ModelIdx,
+        parent: &Row,
+        target: ModelIdx,
+        link: &Link,
+        filter: &Value,
+        to_one: bool,
+    ) -> Result<()> {
         let ctx = self.ctx;
         match link {
             Link::Fk(cols) => {
@@ -292,7 +325,14 @@ impl Writer<'_, '_> {
     }
 
     /// Inserts a join-table row; both ends must be updatable.
-    async fn join_link(&mut self, model: ModelIdx, parent: &Row, target: ModelIdx, child: &Row, link: &Link) -> Result<()> {
+    async fn join_link(
+        &mut self,
+        model: ModelIdx,
+        parent: &Row,
+        target: ModelIdx,
+        child: &Row,
+        link: &Link,
+    ) -> Result<()> {
         let Link::Join { table, own, other, parent_id, .. } = link else { return Ok(()) };
         let ctx = self.ctx;
         let pids = self.ids_of(model, parent);
@@ -320,7 +360,14 @@ impl Writer<'_, '_> {
 
     /// Detaches the parent's children matching `filter` (all when `None`) that may be updated;
     /// the others stay, silently.
-    async fn disconnect_children(&mut self, model: ModelIdx, parent: &Row, target: ModelIdx, link: &Link, filter: Option<&Value>) -> Result<()> {
+    async fn disconnect_children(
+        &mut self,
+        model: ModelIdx,
+        parent: &Row,
+        target: ModelIdx,
+        link: &Link,
+        filter: Option<&Value>,
+    ) -> Result<()> {
         let ctx = self.ctx;
         let m = ctx.model(target);
         let guard = ctx.guard(target, Operation::Update);
@@ -330,7 +377,10 @@ impl Writer<'_, '_> {
                     let f = m.field_index(name).map(|i| &m.fields[i]);
                     if f.is_some_and(|f| !f.optional) {
                         let _ = c;
-                        return Err(StoreError::invalid(format!("`{name}` of `{}` is required: children cannot be disconnected", m.name)));
+                        return Err(StoreError::invalid(format!(
+                            "`{name}` of `{}` is required: children cannot be disconnected",
+                            m.name
+                        )));
                     }
                 }
                 let mut w = ctx.writer();

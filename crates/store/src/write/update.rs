@@ -39,7 +39,9 @@ impl Writer<'_, '_> {
             match rel.kind {
                 RelationKind::Owned { .. } => {
                     let Value::Object(ops) = v else {
-                        return Err(StoreError::invalid(format!("relation `{key}` expects an object of nested operations")));
+                        return Err(StoreError::invalid(format!(
+                            "relation `{key}` expects an object of nested operations"
+                        )));
                     };
                     self.owned_nested_update(model, pre, fi, ops, &mut fk_values).await?;
                 }
@@ -83,7 +85,12 @@ impl Writer<'_, '_> {
         let post = ctx.guard(model, Operation::PostUpdate);
         if touched && !self.row_passes(model, &new_ids, &post, Some(pre)).await? {
             return Err(self
-                .reject(model, Operation::PostUpdate, Subject::Stored(&new_ids, Some(pre)), "post-update rules rejected the update")
+                .reject(
+                    model,
+                    Operation::PostUpdate,
+                    Subject::Stored(&new_ids, Some(pre)),
+                    "post-update rules rejected the update",
+                )
                 .await);
         }
         Ok(row)
@@ -105,7 +112,9 @@ impl Writer<'_, '_> {
                 _ if matches!(f.kind, policy::ir::FieldKind::Scalar(policy::ir::ScalarType::Json)) => {
                     return Ok(Assign::Value(to_sql(self.ctx.schema, f, v)?));
                 }
-                other => return Err(StoreError::invalid(format!("unknown update operation `{other}` on `{}`", f.name))),
+                other => {
+                    return Err(StoreError::invalid(format!("unknown update operation `{other}` on `{}`", f.name)));
+                }
             };
             return Ok(Assign::Arith(sym, to_sql(self.ctx.schema, f, arg)?));
         }
@@ -114,7 +123,13 @@ impl Writer<'_, '_> {
 
     /// Field-level update rules: if any affected row fails the rule of a field being set, the whole
     /// operation is rejected. Rows are the one with `ids`, or those matching `filter` + update rule.
-    async fn check_field_updates(&mut self, model: ModelIdx, assigns: &[(FieldIdx, Assign)], ids: Option<&Row>, filter: Option<&Value>) -> Result<()> {
+    async fn check_field_updates(
+        &mut self,
+        model: ModelIdx,
+        assigns: &[(FieldIdx, Assign)],
+        ids: Option<&Row>,
+        filter: Option<&Value>,
+    ) -> Result<()> {
         let ctx = self.ctx;
         for (fi, _) in assigns {
             let guard = ctx.field_guard(model, *fi, Operation::Update);
@@ -132,7 +147,7 @@ impl Writer<'_, '_> {
                 }
             }
             w.push(" AND NOT ");
-            guard.render(&mut w, "t0");
+            guard.render_two_valued(&mut w, "t0");
             let (sql, params) = w.finish();
             if self.tx.fetch_i64(sql, params).await? > 0 {
                 let name = &ctx.model(model).fields[*fi].name;
@@ -147,7 +162,14 @@ impl Writer<'_, '_> {
     }
 
     /// Nested operations on a relation whose foreign key this row holds (to-one).
-    async fn owned_nested_update(&mut self, model: ModelIdx, pre: &Row, fi: FieldIdx, ops: &Map<String, Value>, fk: &mut Row) -> Result<()> {
+    async fn owned_nested_update(
+        &mut self,
+        model: ModelIdx,
+        pre: &Row,
+        fi: FieldIdx,
+        ops: &Map<String, Value>,
+        fk: &mut Row,
+    ) -> Result<()> {
         let ctx = self.ctx;
         let m = ctx.model(model);
         let target = crate::select::relation_target(ctx, model, fi)?;
@@ -196,7 +218,10 @@ impl Writer<'_, '_> {
                         continue;
                     }
                     if fields.iter().any(|f| !m.fields[*f].optional) {
-                        return Err(StoreError::invalid(format!("`{}` is required and cannot be disconnected", m.fields[fi].name)));
+                        return Err(StoreError::invalid(format!(
+                            "`{}` is required and cannot be disconnected",
+                            m.fields[fi].name
+                        )));
                     }
                     for f in fields {
                         fk.insert(m.fields[*f].name.clone(), Value::Null);
@@ -205,9 +230,15 @@ impl Writer<'_, '_> {
                 "update" | "upsert" | "delete" => {
                     let current = match current_filter() {
                         Some(c) => Some(
-                            self.select_raw(target, Some(&c), &ctx.guard(target, if op == "delete" { Operation::Delete } else { Operation::Update }), None, Some(1))
-                                .await?
-                                .pop(),
+                            self.select_raw(
+                                target,
+                                Some(&c),
+                                &ctx.guard(target, if op == "delete" { Operation::Delete } else { Operation::Update }),
+                                None,
+                                Some(1),
+                            )
+                            .await?
+                            .pop(),
                         )
                         .flatten(),
                         None => None,
@@ -216,16 +247,24 @@ impl Writer<'_, '_> {
                         ("update", Some(row)) => {
                             let data = match arg.get("data") {
                                 Some(Value::Object(d)) if arg.get("where").is_some() => d,
-                                _ => arg.as_object().ok_or_else(|| StoreError::invalid("nested `update` expects an object"))?,
+                                _ => arg
+                                    .as_object()
+                                    .ok_or_else(|| StoreError::invalid("nested `update` expects an object"))?,
                             };
                             Box::pin(self.update_row(target, &row, data)).await?;
                         }
                         ("upsert", Some(row)) => {
-                            let d = arg.get("update").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`update` must be an object"))?;
+                            let d = arg
+                                .get("update")
+                                .and_then(Value::as_object)
+                                .ok_or_else(|| StoreError::invalid("`update` must be an object"))?;
                             Box::pin(self.update_row(target, &row, d)).await?;
                         }
                         ("upsert", None) => {
-                            let d = arg.get("create").and_then(Value::as_object).ok_or_else(|| StoreError::invalid("`create` must be an object"))?;
+                            let d = arg
+                                .get("create")
+                                .and_then(Value::as_object)
+                                .ok_or_else(|| StoreError::invalid("`create` must be an object"))?;
                             let row = Box::pin(self.create_row(target, d, &Row::new(), false))
                                 .await?
                                 .ok_or_else(|| StoreError::invalid("nested create conflicted"))?;
@@ -254,7 +293,13 @@ impl Writer<'_, '_> {
 
     /// Top-level or nested `updateMany`: rows failing the update rule are skipped; returns the count.
     /// `scope` restricts to a parent's children (extra SQL condition on `t0`).
-    pub async fn update_many(&mut self, model: ModelIdx, filter: Option<&Value>, data: &Map<String, Value>, scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>) -> Result<u64> {
+    pub async fn update_many(
+        &mut self,
+        model: ModelIdx,
+        filter: Option<&Value>,
+        data: &Map<String, Value>,
+        scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>,
+    ) -> Result<u64> {
         let ctx = self.ctx;
         let m = ctx.model(model);
         reject_nested(ctx, model, data)?;
@@ -279,11 +324,8 @@ impl Writer<'_, '_> {
             self.check_field_updates(model, &assigns, None, filter).await?;
         }
         let post = ctx.guard(model, Operation::PostUpdate);
-        let pre_rows = if post.is_true() {
-            Vec::new()
-        } else {
-            self.select_raw_scoped(model, filter, &guard, scope).await?
-        };
+        let pre_rows =
+            if post.is_true() { Vec::new() } else { self.select_raw_scoped(model, filter, &guard, scope).await? };
         let mut w = ctx.writer();
         w.push("UPDATE ").ident(&m.table).push(" SET ");
         write_assigns(&mut w, m, &assigns);
@@ -306,14 +348,25 @@ impl Writer<'_, '_> {
             let ids = self.ids_of(model, pre);
             if !self.row_passes(model, &ids, &post, Some(pre)).await? {
                 return Err(self
-                    .reject(model, Operation::PostUpdate, Subject::Stored(&ids, Some(pre)), "post-update rules rejected the update")
+                    .reject(
+                        model,
+                        Operation::PostUpdate,
+                        Subject::Stored(&ids, Some(pre)),
+                        "post-update rules rejected the update",
+                    )
                     .await);
             }
         }
         Ok(n)
     }
 
-    pub(super) async fn select_raw_scoped(&mut self, model: ModelIdx, filter: Option<&Value>, guard: &Guard, scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>) -> Result<Vec<Row>> {
+    pub(super) async fn select_raw_scoped(
+        &mut self,
+        model: ModelIdx,
+        filter: Option<&Value>,
+        guard: &Guard,
+        scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>,
+    ) -> Result<Vec<Row>> {
         match scope {
             None => self.select_raw(model, filter, guard, None, None).await,
             Some(s) => {

@@ -1,6 +1,7 @@
 //! Shared fixtures for the store tests: a fresh database per test, on either dialect.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(clippy::expect_used, reason = "fixtures fail loudly")]
 
 use store::{Db, DbOptions};
 
@@ -31,10 +32,7 @@ impl Fresh {
     pub async fn postgres(schema: &str) -> Fresh {
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = sqlx::PgPool::connect(&pg_url()).await.expect("postgres");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{name}\"")))
-            .execute(&admin)
-            .await
-            .expect("schema");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{name}\""))).execute(&admin).await.expect("schema");
         admin.close().await;
         let url = with_search_path(&pg_url(), &name);
         let db = Db::connect(&url, policy::load(schema).expect("schema").schema, DbOptions::default())

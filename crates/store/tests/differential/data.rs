@@ -25,10 +25,7 @@ pub(crate) fn time() -> BoxedStrategy<Option<String>> {
 }
 
 pub(crate) fn labels() -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec(
-        prop::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned),
-        0..3,
-    )
+    prop::collection::vec(prop::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned), 0..3)
 }
 
 #[derive(Debug, Clone)]
@@ -93,28 +90,18 @@ pub(crate) fn db() -> impl Strategy<Value = Db> {
             born,
             level,
         });
-    let post = (
-        opt(1i64..5),
-        name(),
-        opt(0i64..6),
-        opt(any::<bool>()),
-        time(),
-        labels(),
-        0i64..7,
-        name(),
-    )
-        .prop_map(
-            |(author, title, stars, published, at, labels, rank, secret)| Post {
-                author,
-                title,
-                stars,
-                published,
-                at,
-                labels,
-                rank,
-                secret,
-            },
-        );
+    let post = (opt(1i64..5), name(), opt(0i64..6), opt(any::<bool>()), time(), labels(), 0i64..7, name()).prop_map(
+        |(author, title, stars, published, at, labels, rank, secret)| Post {
+            author,
+            title,
+            stars,
+            published,
+            at,
+            labels,
+            rank,
+            secret,
+        },
+    );
     (
         prop::collection::vec(org, 3),
         prop::collection::vec(user, 4),
@@ -123,24 +110,14 @@ pub(crate) fn db() -> impl Strategy<Value = Db> {
         prop::collection::btree_set((1i64..7, 1i64..4), 0..6),
     )
         .prop_map(|(orgs, users, posts, tags, links)| {
-            let links = links
-                .into_iter()
-                .filter(|(p, _)| *p <= posts.len() as i64)
-                .collect();
-            Db {
-                orgs,
-                users,
-                posts,
-                tags,
-                links,
-            }
+            let links = links.into_iter().filter(|(p, _)| *p <= posts.len() as i64).collect();
+            Db { orgs, users, posts, tags, links }
         })
 }
 
 /// A member value: absent (`None`), or JSON (possibly null or of the wrong type).
 pub(crate) fn member(good: BoxedStrategy<Value>, wrong: Value) -> BoxedStrategy<Option<Value>> {
-    prop_oneof![2 => Just(None), 1 => Just(Some(Value::Null)), 1 => Just(Some(wrong)), 6 => good.prop_map(Some)]
-        .boxed()
+    prop_oneof![2 => Just(None), 1 => Just(Some(Value::Null)), 1 => Just(Some(wrong)), 6 => good.prop_map(Some)].boxed()
 }
 
 pub(crate) fn auth() -> impl Strategy<Value = Auth> {
@@ -151,30 +128,16 @@ pub(crate) fn auth() -> impl Strategy<Value = Auth> {
     let fields = (
         member((1i64..5).prop_map(Value::from).boxed(), json!("1")),
         member((25i64..40).prop_map(Value::from).boxed(), json!("30")),
-        member(
-            name()
-                .prop_map(|n| n.map_or(Value::Null, Value::from))
-                .boxed(),
-            json!(1),
-        ),
+        member(name().prop_map(|n| n.map_or(Value::Null, Value::from)).boxed(), json!(1)),
         member(any::<bool>().prop_map(Value::from).boxed(), json!("true")),
         member(labels().prop_map(|l| json!(l)).boxed(), json!("a")),
         member(
-            prop::sample::select(vec![
-                "2030-01-01T00:00:00Z",
-                "2030-01-01T01:30:00+02:00",
-                "2001-01-01",
-            ])
-            .prop_map(Value::from)
-            .boxed(),
+            prop::sample::select(vec!["2030-01-01T00:00:00Z", "2030-01-01T01:30:00+02:00", "2001-01-01"])
+                .prop_map(Value::from)
+                .boxed(),
             json!("soon"),
         ),
-        member(
-            prop::collection::vec(grant, 0..3)
-                .prop_map(|g| json!(g))
-                .boxed(),
-            json!({"orgId": 1}),
-        ),
+        member(prop::collection::vec(grant, 0..3).prop_map(|g| json!(g)).boxed(), json!({"orgId": 1})),
     );
     let object = fields.prop_map(|(id, age, name, admin, tags, since, grants)| {
         let mut m = Map::new();
@@ -197,6 +160,5 @@ pub(crate) fn auth() -> impl Strategy<Value = Auth> {
 }
 
 pub(crate) fn before() -> impl Strategy<Value = Map<String, Value>> {
-    (opt(25i64..40), name())
-        .prop_map(|(age, name)| crate::rows::obj(json!({"age": age, "name": name})))
+    (opt(25i64..40), name()).prop_map(|(age, name)| crate::rows::obj(json!({"age": age, "name": name})))
 }

@@ -14,9 +14,7 @@ pub(crate) fn bind(args: &mut SqliteArguments, v: &SqlValue) -> Result<(), TestC
         SqlValue::Bool(b) => args.add(*b),
         SqlValue::Int(i) => args.add(*i),
         SqlValue::Float(f) => args.add(*f),
-        SqlValue::Text(s) | SqlValue::Decimal(s) | SqlValue::Timestamp(s) | SqlValue::Json(s) => {
-            args.add(s.clone())
-        }
+        SqlValue::Text(s) | SqlValue::Decimal(s) | SqlValue::Timestamp(s) | SqlValue::Json(s) => args.add(s.clone()),
         SqlValue::Bytes(b) => args.add(b.clone()),
         SqlValue::TextArray(items) => args.add(json!(items).to_string()),
         SqlValue::IntArray(items) => args.add(json!(items).to_string()),
@@ -24,11 +22,7 @@ pub(crate) fn bind(args: &mut SqliteArguments, v: &SqlValue) -> Result<(), TestC
     r.map_err(|e| TestCaseError::fail(format!("bind: {e}")))
 }
 
-pub(crate) async fn exec(
-    pool: &SqlitePool,
-    sql: &str,
-    params: &[SqlValue],
-) -> Result<Vec<i64>, TestCaseError> {
+pub(crate) async fn exec(pool: &SqlitePool, sql: &str, params: &[SqlValue]) -> Result<Vec<i64>, TestCaseError> {
     let mut args = SqliteArguments::default();
     for p in params {
         bind(&mut args, p)?;
@@ -37,10 +31,7 @@ pub(crate) async fn exec(
         .fetch_all(pool)
         .await
         .map_err(|e| TestCaseError::fail(format!("{e}\n{sql}\n{params:?}")))?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| r.try_get::<i64, _>(0).ok())
-        .collect())
+    Ok(rows.iter().filter_map(|r| r.try_get::<i64, _>(0).ok()).collect())
 }
 
 pub(crate) fn opt_text(v: &Option<String>) -> SqlValue {
@@ -58,17 +49,8 @@ pub(crate) async fn load(pool: &SqlitePool, db: &Db) -> Result<(), TestCaseError
         exec(pool, &format!("DELETE FROM \"{t}\""), &[]).await?;
     }
     for (i, o) in db.orgs.iter().enumerate() {
-        let params = [
-            SqlValue::Int(i as i64 + 1),
-            opt_text(&o.name),
-            opt_int(o.tier),
-        ];
-        exec(
-            pool,
-            r#"INSERT INTO "Org" ("id", "name", "tier") VALUES (?, ?, ?)"#,
-            &params,
-        )
-        .await?;
+        let params = [SqlValue::Int(i as i64 + 1), opt_text(&o.name), opt_int(o.tier)];
+        exec(pool, r#"INSERT INTO "Org" ("id", "name", "tier") VALUES (?, ?, ?)"#, &params).await?;
     }
     for (i, u) in db.users.iter().enumerate() {
         let params = [
@@ -102,21 +84,11 @@ pub(crate) async fn load(pool: &SqlitePool, db: &Db) -> Result<(), TestCaseError
     }
     for (i, t) in db.tags.iter().enumerate() {
         let params = [SqlValue::Int(i as i64 + 1), opt_text(t)];
-        exec(
-            pool,
-            r#"INSERT INTO "Tag" ("id", "name") VALUES (?, ?)"#,
-            &params,
-        )
-        .await?;
+        exec(pool, r#"INSERT INTO "Tag" ("id", "name") VALUES (?, ?)"#, &params).await?;
     }
     for (p, t) in &db.links {
         let params = [SqlValue::Int(*p), SqlValue::Int(*t)];
-        exec(
-            pool,
-            r#"INSERT INTO "_PostToTag" ("A", "B") VALUES (?, ?)"#,
-            &params,
-        )
-        .await?;
+        exec(pool, r#"INSERT INTO "_PostToTag" ("A", "B") VALUES (?, ?)"#, &params).await?;
     }
     Ok(())
 }

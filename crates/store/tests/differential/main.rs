@@ -3,6 +3,13 @@
 //! `policy::PolicySet` selects on SQLite must be exactly the rows the in-memory evaluator
 //! (`policy::eval`) allows. Both are derived independently from the checked rules.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and benchmarks fail loudly on broken fixtures"
+)]
+
 mod data;
 mod db;
 mod rows;
@@ -111,21 +118,11 @@ struct Fixture {
     pool: SqlitePool,
 }
 
-async fn compare(
-    fx: &Fixture,
-    db: &Db,
-    auth: &Auth,
-    before: &Map<String, Value>,
-) -> Result<(), TestCaseError> {
+async fn compare(fx: &Fixture, db: &Db, auth: &Auth, before: &Map<String, Value>) -> Result<(), TestCaseError> {
     let schema = fx.policies.schema();
     let now = now();
     load(&fx.pool, db).await?;
-    let models = [
-        ("Org", db.orgs.len()),
-        ("User", db.users.len()),
-        ("Post", db.posts.len()),
-        ("Tag", db.tags.len()),
-    ];
+    let models = [("Org", db.orgs.len()), ("User", db.users.len()), ("Post", db.posts.len()), ("Tag", db.tags.len())];
     for (name, count) in models {
         let Some(mi) = schema.model_index(name) else {
             return Err(TestCaseError::fail("model"));
@@ -134,24 +131,16 @@ async fn compare(
         for op in Operation::ALL {
             let before_env = (op == Operation::PostUpdate).then_some(before);
             let pred = fx.policies.filter(mi, op, auth);
-            let env = RenderEnv {
-                alias: "t0",
-                before: before_env,
-            };
+            let env = RenderEnv { alias: "t0", before: before_env };
             let (cond, params) = pred.to_sql(Dialect::Sqlite, &env);
             let sql = format!("SELECT \"id\" FROM \"{table}\" AS t0 WHERE {cond} ORDER BY \"id\"");
             let got = exec(&fx.pool, &sql, &params).await?;
             let mut w = policy::SqlWriter::new(Dialect::Sqlite);
             pred.render_where(&mut w, &env);
             let (cond_where, params_where) = w.finish();
-            let sql_where =
-                format!("SELECT \"id\" FROM \"{table}\" AS t0 WHERE {cond_where} ORDER BY \"id\"");
+            let sql_where = format!("SELECT \"id\" FROM \"{table}\" AS t0 WHERE {cond_where} ORDER BY \"id\"");
             let got_where = exec(&fx.pool, &sql_where, &params_where).await?;
-            let eval_env = EvalEnv {
-                auth,
-                before: before_env,
-                now: &now,
-            };
+            let eval_env = EvalEnv { auth, before: before_env, now: &now };
             let mut expected = Vec::new();
             for id in 1..=count as i64 {
                 let r = row(db, name, id);
@@ -160,33 +149,11 @@ async fn compare(
                     expected.push(id);
                 }
                 if let Some(decided) = pred.eval(&scalars(schema, mi, &r), &env) {
-                    prop_assert_eq!(
-                        decided,
-                        ok,
-                        "Pred::eval {} {} row {}",
-                        name,
-                        op.as_str(),
-                        id
-                    );
+                    prop_assert_eq!(decided, ok, "Pred::eval {} {} row {}", name, op.as_str(), id);
                 }
             }
-            prop_assert_eq!(
-                &got,
-                &expected,
-                "{} {}: {}\n{:?}",
-                name,
-                op.as_str(),
-                sql,
-                params
-            );
-            prop_assert_eq!(
-                &got_where,
-                &expected,
-                "render_where {} {}: {}",
-                name,
-                op.as_str(),
-                sql_where
-            );
+            prop_assert_eq!(&got, &expected, "{} {}: {}\n{:?}", name, op.as_str(), sql, params);
+            prop_assert_eq!(&got_where, &expected, "render_where {} {}: {}", name, op.as_str(), sql_where);
         }
         // Field-level rules.
         for (fi, field) in schema.models[mi].fields.iter().enumerate() {
@@ -196,26 +163,13 @@ async fn compare(
             for op in [Operation::Read, Operation::Update] {
                 let pred = fx.policies.field_filter(mi, fi, op, auth);
                 let (cond, params) = pred.to_sql(Dialect::Sqlite, &RenderEnv::new("t0"));
-                let sql =
-                    format!("SELECT \"id\" FROM \"{table}\" AS t0 WHERE {cond} ORDER BY \"id\"");
+                let sql = format!("SELECT \"id\" FROM \"{table}\" AS t0 WHERE {cond} ORDER BY \"id\"");
                 let got = exec(&fx.pool, &sql, &params).await?;
-                let eval_env = EvalEnv {
-                    auth,
-                    before: None,
-                    now: &now,
-                };
+                let eval_env = EvalEnv { auth, before: None, now: &now };
                 let expected: Vec<i64> = (1..=count as i64)
                     .filter(|id| field_allowed(schema, mi, fi, op, &row(db, name, *id), &eval_env))
                     .collect();
-                prop_assert_eq!(
-                    &got,
-                    &expected,
-                    "field {}.{} {}: {}",
-                    name,
-                    field.name,
-                    op.as_str(),
-                    sql
-                );
+                prop_assert_eq!(&got, &expected, "field {}.{} {}: {}", name, field.name, op.as_str(), sql);
             }
         }
     }
@@ -229,10 +183,7 @@ fn sql_and_evaluator_agree() {
         Err(d) => panic!("schema: {d:?}"),
     };
     let schema = Arc::new(loaded.schema);
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => panic!("runtime: {e}"),
     };
@@ -243,33 +194,15 @@ fn sql_and_evaluator_agree() {
             .await
             .unwrap_or_else(|e| panic!("sqlite: {e}"));
         for stmt in policy::ddl::create_tables(&schema, Dialect::Sqlite) {
-            sqlx::query(AssertSqlSafe(stmt.clone()))
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{stmt}: {e}"));
+            sqlx::query(AssertSqlSafe(stmt.clone())).execute(&pool).await.unwrap_or_else(|e| panic!("{stmt}: {e}"));
         }
-        Fixture {
-            policies: PolicySet::new(schema.clone()),
-            pool,
-        }
+        Fixture { policies: PolicySet::new(schema.clone()), pool }
     });
-    assert!(
-        fixture.policies.diagnostics().is_empty(),
-        "{:?}",
-        fixture.policies.diagnostics()
-    );
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(200);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&(db(), auth(), before()), |(db, auth, before)| {
-        rt.block_on(compare(&fixture, &db, &auth, &before))
-    });
+    assert!(fixture.policies.diagnostics().is_empty(), "{:?}", fixture.policies.diagnostics());
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(200);
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let result =
+        runner.run(&(db(), auth(), before()), |(db, auth, before)| rt.block_on(compare(&fixture, &db, &auth, &before)));
     if let Err(e) = result {
         panic!("{e}");
     }

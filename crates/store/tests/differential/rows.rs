@@ -36,10 +36,7 @@ pub(crate) fn user_row(db: &Db, id: i64, depth: u8) -> Value {
         "score": u.score, "tags": u.tags, "born": u.born, "level": u.level,
     }));
     if depth > 0 {
-        m.insert(
-            "org".into(),
-            u.org.map_or(Value::Null, |o| org_row(db, o, depth - 1)),
-        );
+        m.insert("org".into(), u.org.map_or(Value::Null, |o| org_row(db, o, depth - 1)));
         let posts: Vec<Value> = (1..=db.posts.len() as i64)
             .filter(|p| db.posts[(*p - 1) as usize].author == Some(id))
             .map(|p| post_row(db, p, depth - 1))
@@ -58,16 +55,9 @@ pub(crate) fn post_row(db: &Db, id: i64, depth: u8) -> Value {
         "at": p.at, "labels": p.labels, "rank": p.rank, "secret": p.secret,
     }));
     if depth > 0 {
-        m.insert(
-            "author".into(),
-            p.author.map_or(Value::Null, |a| user_row(db, a, depth - 1)),
-        );
-        let tags: Vec<Value> = db
-            .links
-            .iter()
-            .filter(|(post, _)| *post == id)
-            .map(|(_, t)| tag_row(db, *t, depth - 1))
-            .collect();
+        m.insert("author".into(), p.author.map_or(Value::Null, |a| user_row(db, a, depth - 1)));
+        let tags: Vec<Value> =
+            db.links.iter().filter(|(post, _)| *post == id).map(|(_, t)| tag_row(db, *t, depth - 1)).collect();
         m.insert("tagged".into(), Value::Array(tags));
     }
     Value::Object(m)
@@ -79,12 +69,8 @@ pub(crate) fn tag_row(db: &Db, id: i64, depth: u8) -> Value {
     };
     let mut m = obj(json!({"id": id, "name": t}));
     if depth > 0 {
-        let posts: Vec<Value> = db
-            .links
-            .iter()
-            .filter(|(_, tag)| *tag == id)
-            .map(|(p, _)| post_row(db, *p, depth - 1))
-            .collect();
+        let posts: Vec<Value> =
+            db.links.iter().filter(|(_, tag)| *tag == id).map(|(p, _)| post_row(db, *p, depth - 1)).collect();
         m.insert("posts".into(), Value::Array(posts));
     }
     Value::Object(m)
@@ -101,26 +87,16 @@ pub(crate) fn row(db: &Db, model: &str, id: i64) -> Map<String, Value> {
 }
 
 /// The row's own columns only (what an engine has for a create check).
-pub(crate) fn scalars(
-    schema: &Schema,
-    model: ModelIdx,
-    row: &Map<String, Value>,
-) -> Map<String, Value> {
+pub(crate) fn scalars(schema: &Schema, model: ModelIdx, row: &Map<String, Value>) -> Map<String, Value> {
     let m = &schema.models[model];
     row.iter()
-        .filter(|(k, _)| {
-            m.fields
-                .iter()
-                .any(|f| &f.name == *k && !matches!(f.kind, FieldKind::Relation(_)))
-        })
+        .filter(|(k, _)| m.fields.iter().any(|f| &f.name == *k && !matches!(f.kind, FieldKind::Relation(_))))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
 
 pub(crate) fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     // Rows' timestamps are years away from now, so a date is enough precision.
     let days = secs.div_euclid(86_400);
     let (y, m, d) = civil(days);

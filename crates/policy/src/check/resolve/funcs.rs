@@ -26,28 +26,16 @@ const FUNCTIONS: [&str; 14] = [
 ];
 
 fn boolean(expr: Expr) -> Option<Opd> {
-    Some(Opd::Val(Val {
-        expr,
-        ty: Ty::Scalar(ScalarType::Boolean),
-        list: false,
-    }))
+    Some(Opd::Val(Val { expr, ty: Ty::Scalar(ScalarType::Boolean), list: false }))
 }
 
 impl Resolver<'_, '_, '_> {
     fn arity(&mut self, name: &Ident, args: &[Arg], min: usize, max: usize) -> bool {
         if args.len() < min || args.len() > max {
-            let n = if min == max {
-                format!("{min}")
-            } else {
-                format!("{min} to {max}")
-            };
+            let n = if min == max { format!("{min}") } else { format!("{min} to {max}") };
             self.err(
                 name.span,
-                format!(
-                    "`{}()` takes {n} argument(s), found {}",
-                    name.name,
-                    args.len()
-                ),
+                format!("`{}()` takes {n} argument(s), found {}", name.name, args.len()),
                 format!("check the arguments of `{}`", name.name),
             );
             return false;
@@ -59,11 +47,7 @@ impl Resolver<'_, '_, '_> {
         match self.resolve(a)? {
             Opd::Val(v) => Some(v),
             _ => {
-                self.err(
-                    a.span,
-                    "expected a value here",
-                    "pass a field, a literal or an `auth()` field",
-                );
+                self.err(a.span, "expected a value here", "pass a field, a literal or an `auth()` field");
                 None
             }
         }
@@ -73,11 +57,7 @@ impl Resolver<'_, '_, '_> {
         match &a.unparen().kind {
             AExprKind::Bool(b) => Some(*b),
             _ => {
-                self.err(
-                    a.span,
-                    "expected `true` or `false`",
-                    "pass a boolean literal",
-                );
+                self.err(a.span, "expected `true` or `false`", "pass a boolean literal");
                 None
             }
         }
@@ -99,21 +79,11 @@ impl Resolver<'_, '_, '_> {
                     );
                     return None;
                 };
-                Some(Opd::Auth {
-                    base: None,
-                    path: Vec::new(),
-                    shape: auth.name.clone(),
-                    list: false,
-                    binding: None,
-                })
+                Some(Opd::Auth { base: None, path: Vec::new(), shape: auth.name.clone(), list: false, binding: None })
             }
             "now" => {
                 self.arity(name, args, 0, 0).then_some(())?;
-                Some(Opd::Val(Val {
-                    expr: Expr::Now,
-                    ty: Ty::Scalar(ScalarType::DateTime),
-                    list: false,
-                }))
+                Some(Opd::Val(Val { expr: Expr::Now, ty: Ty::Scalar(ScalarType::DateTime), list: false }))
             }
             "before" => {
                 self.arity(name, args, 0, 0).then_some(())?;
@@ -131,14 +101,15 @@ impl Resolver<'_, '_, '_> {
                 self.arity(name, args, 0, 0).then_some(())?;
                 match self.mode {
                     Mode::Future => Some(Opd::Future),
-                    Mode::FutureAsThis => Some(Opd::Row {
-                        scope: 0,
-                        hops: Vec::new(),
-                        model: self.model,
-                        binding: None,
-                    }),
+                    Mode::FutureAsThis => {
+                        Some(Opd::Row { scope: 0, hops: Vec::new(), model: self.model, binding: None })
+                    }
                     _ => {
-                        self.err(span, "`future()` is only allowed in model-level `update` rules", "use it in `@@allow('update', …)`, or write a `post-update` rule with `before()`");
+                        self.err(
+                            span,
+                            "`future()` is only allowed in model-level `update` rules",
+                            "use it in `@@allow('update', …)`, or write a `post-update` rule with `before()`",
+                        );
                         None
                     }
                 }
@@ -159,9 +130,7 @@ impl Resolver<'_, '_, '_> {
                 };
                 let (target, value) = (target?, value?);
                 for (x, e) in [(&target, t), (&value, v)] {
-                    if x.list
-                        || !matches!(x.ty, Ty::Scalar(ScalarType::String) | Ty::Any | Ty::Null)
-                    {
+                    if x.list || !matches!(x.ty, Ty::Scalar(ScalarType::String) | Ty::Any | Ty::Null) {
                         self.err(
                             e.span,
                             format!("`{}()` needs strings", name.name),
@@ -198,16 +167,8 @@ impl Resolver<'_, '_, '_> {
                 }
                 let want_list = func != ListFn::Has;
                 if value.list != want_list && value.ty != Ty::Null {
-                    let hint = if want_list {
-                        "pass a list, e.g. `['a', 'b']`"
-                    } else {
-                        "pass a single value"
-                    };
-                    self.err(
-                        v.span,
-                        format!("wrong second argument for `{}()`", name.name),
-                        hint,
-                    );
+                    let hint = if want_list { "pass a list, e.g. `['a', 'b']`" } else { "pass a single value" };
+                    self.err(v.span, format!("wrong second argument for `{}()`", name.name), hint);
                     return None;
                 }
                 if !super::ops::compatible(self.ctx, &list.ty, &value.ty) {
@@ -218,22 +179,14 @@ impl Resolver<'_, '_, '_> {
                     );
                     return None;
                 }
-                boolean(Expr::ListFn {
-                    func,
-                    list: Box::new(list.expr),
-                    value: Box::new(value.expr),
-                })
+                boolean(Expr::ListFn { func, list: Box::new(list.expr), value: Box::new(value.expr) })
             }
             "isEmpty" => {
                 self.arity(name, args, 1, 1).then_some(())?;
                 let l = values.first()?;
                 let list = self.value_arg(l)?;
                 if !list.list {
-                    self.err(
-                        l.span,
-                        "`isEmpty()` needs a list field",
-                        "pass a scalar list field, e.g. `tags`",
-                    );
+                    self.err(l.span, "`isEmpty()` needs a list field", "pass a scalar list field, e.g. `tags`");
                     return None;
                 }
                 boolean(Expr::IsEmpty(Box::new(list.expr)))
@@ -250,16 +203,11 @@ impl Resolver<'_, '_, '_> {
                 } else {
                     Expr::CurrentOperation(casing)
                 };
-                Some(Opd::Val(Val {
-                    expr,
-                    ty: Ty::Scalar(ScalarType::String),
-                    list: false,
-                }))
+                Some(Opd::Val(Val { expr, ty: Ty::Scalar(ScalarType::String), list: false }))
             }
             other => {
-                let hint = names::did_you_mean(other, FUNCTIONS, || {
-                    format!("available functions: {}", FUNCTIONS.join(", "))
-                });
+                let hint =
+                    names::did_you_mean(other, FUNCTIONS, || format!("available functions: {}", FUNCTIONS.join(", ")));
                 self.err(name.span, format!("unknown function `{other}`"), hint);
                 None
             }
@@ -274,11 +222,7 @@ impl Resolver<'_, '_, '_> {
             Some("capitalize") => Casing::Capitalize,
             Some("uncapitalize") => Casing::Uncapitalize,
             _ => {
-                self.err(
-                    c.span,
-                    "invalid casing",
-                    "use 'original', 'upper', 'lower', 'capitalize' or 'uncapitalize'",
-                );
+                self.err(c.span, "invalid casing", "use 'original', 'upper', 'lower', 'capitalize' or 'uncapitalize'");
                 return None;
             }
         };
@@ -304,22 +248,13 @@ impl Resolver<'_, '_, '_> {
                 Some("post-update") => Operation::PostUpdate,
                 Some("delete") => Operation::Delete,
                 _ => {
-                    self.err(
-                        o.span,
-                        "invalid operation for `check()`",
-                        "use 'create', 'read', 'update' or 'delete'",
-                    );
+                    self.err(o.span, "invalid operation for `check()`", "use 'create', 'read', 'update' or 'delete'");
                     return None;
                 }
             }),
         };
         match self.resolve(rel)? {
-            Opd::Row {
-                scope,
-                hops,
-                binding: None,
-                ..
-            } if !hops.is_empty() => boolean(Expr::Check { scope, hops, op }),
+            Opd::Row { scope, hops, binding: None, .. } if !hops.is_empty() => boolean(Expr::Check { scope, hops, op }),
             _ => {
                 self.err(
                     rel.span,

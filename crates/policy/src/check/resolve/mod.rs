@@ -119,18 +119,8 @@ pub(crate) fn auth_expr(base: Option<ScopeIdx>, path: Vec<String>) -> Expr {
 impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
     /// A resolver for a rule of `model` (scope 0) in `mode`.
     pub fn new(ctx: &'c mut Ctx<'a>, models: &'m [Model], model: ModelIdx, mode: Mode) -> Self {
-        let scopes = vec![Scope {
-            kind: ScopeKind::Row(model),
-            binding: None,
-        }];
-        Self {
-            ctx,
-            models,
-            model,
-            mode,
-            create: false,
-            scopes,
-        }
+        let scopes = vec![Scope { kind: ScopeKind::Row(model), binding: None }];
+        Self { ctx, models, model, mode, create: false, scopes }
     }
 
     fn err(&mut self, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
@@ -154,16 +144,11 @@ impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
     /// Turns an operand into a boolean expression.
     fn as_condition(&mut self, o: Opd, span: Span) -> Option<Expr> {
         match o {
-            Opd::Val(v) if !v.list && matches!(v.ty, Ty::Scalar(ScalarType::Boolean) | Ty::Any) => {
-                Some(v.expr)
-            }
+            Opd::Val(v) if !v.list && matches!(v.ty, Ty::Scalar(ScalarType::Boolean) | Ty::Any) => Some(v.expr),
             Opd::Val(v) => {
                 self.err(
                     span,
-                    format!(
-                        "expected a boolean condition, found {}",
-                        ops::ty_name(self, &v.ty, v.list)
-                    ),
+                    format!("expected a boolean condition, found {}", ops::ty_name(self, &v.ty, v.list)),
                     "compare the value, e.g. `x == …`",
                 );
                 None
@@ -176,12 +161,7 @@ impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
                 );
                 None
             }
-            Opd::Row {
-                binding: Some(b), ..
-            }
-            | Opd::Auth {
-                binding: Some(b), ..
-            } => {
+            Opd::Row { binding: Some(b), .. } | Opd::Auth { binding: Some(b), .. } => {
                 self.err(
                     span,
                     format!("binding `{b}` cannot be used on its own"),
@@ -198,11 +178,7 @@ impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
                 None
             }
             Opd::Before | Opd::Future => {
-                self.err(
-                    span,
-                    "`before()`/`future()` must be followed by a field",
-                    "write e.g. `before().status`",
-                );
+                self.err(span, "`before()`/`future()` must be followed by a field", "write e.g. `before().status`");
                 None
             }
         }
@@ -210,29 +186,15 @@ impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
 
     /// Resolves any expression to an operand.
     pub fn resolve(&mut self, e: &AExpr) -> Option<Opd> {
-        let lit = |l: Literal, t: ScalarType| {
-            Some(Opd::Val(Val {
-                expr: Expr::Lit(l),
-                ty: Ty::Scalar(t),
-                list: false,
-            }))
-        };
+        let lit =
+            |l: Literal, t: ScalarType| Some(Opd::Val(Val { expr: Expr::Lit(l), ty: Ty::Scalar(t), list: false }));
         match &e.kind {
             AExprKind::Str(s) => lit(Literal::String(s.clone()), ScalarType::String),
             AExprKind::Int(i) => lit(Literal::Int(*i), ScalarType::Int),
             AExprKind::Float(f) => lit(Literal::Float(*f), ScalarType::Float),
             AExprKind::Bool(b) => lit(Literal::Bool(*b), ScalarType::Boolean),
-            AExprKind::Null => Some(Opd::Val(Val {
-                expr: Expr::Lit(Literal::Null),
-                ty: Ty::Null,
-                list: false,
-            })),
-            AExprKind::This => Some(Opd::Row {
-                scope: 0,
-                hops: Vec::new(),
-                model: self.model,
-                binding: None,
-            }),
+            AExprKind::Null => Some(Opd::Val(Val { expr: Expr::Lit(Literal::Null), ty: Ty::Null, list: false })),
+            AExprKind::This => Some(Opd::Row { scope: 0, hops: Vec::new(), model: self.model, binding: None }),
             AExprKind::Paren(inner) => self.resolve(inner),
             AExprKind::Ref(name) => self.name(name, e.span),
             AExprKind::Member { base, member } => {
@@ -242,53 +204,25 @@ impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
             AExprKind::Call { name, args } => self.call(name, args, e.span),
             AExprKind::Not(inner) => {
                 let x = self.condition(inner)?;
-                Some(Opd::Val(Val {
-                    expr: Expr::not(x),
-                    ty: Ty::Scalar(ScalarType::Boolean),
-                    list: false,
-                }))
+                Some(Opd::Val(Val { expr: Expr::not(x), ty: Ty::Scalar(ScalarType::Boolean), list: false }))
             }
-            AExprKind::Binary {
-                op,
-                op_span,
-                lhs,
-                rhs,
-            } => self.binary(*op, *op_span, lhs, rhs),
-            AExprKind::Collection {
-                base,
-                quant,
-                binding,
-                body,
-            } => {
+            AExprKind::Binary { op, op_span, lhs, rhs } => self.binary(*op, *op_span, lhs, rhs),
+            AExprKind::Collection { base, quant, binding, body } => {
                 let expr = self.collection(base, *quant, binding.as_ref(), body)?;
-                Some(Opd::Val(Val {
-                    expr,
-                    ty: Ty::Scalar(ScalarType::Boolean),
-                    list: false,
-                }))
+                Some(Opd::Val(Val { expr, ty: Ty::Scalar(ScalarType::Boolean), list: false }))
             }
             AExprKind::Array(items) => ops::array(self, items, e.span),
         }
     }
 
     fn binary(&mut self, op: BinOp, op_span: Span, lhs: &AExpr, rhs: &AExpr) -> Option<Opd> {
-        let boolean = |expr| {
-            Some(Opd::Val(Val {
-                expr,
-                ty: Ty::Scalar(ScalarType::Boolean),
-                list: false,
-            }))
-        };
+        let boolean = |expr| Some(Opd::Val(Val { expr, ty: Ty::Scalar(ScalarType::Boolean), list: false }));
         match op {
             BinOp::And | BinOp::Or => {
                 let l = self.condition(lhs);
                 let r = self.condition(rhs);
                 let (l, r) = (l?, r?);
-                boolean(if op == BinOp::And {
-                    Expr::and(l, r)
-                } else {
-                    Expr::or(l, r)
-                })
+                boolean(if op == BinOp::And { Expr::and(l, r) } else { Expr::or(l, r) })
             }
             BinOp::In => boolean(ops::in_expr(self, lhs, rhs, op_span)?),
             _ => boolean(ops::compare(self, op, lhs, rhs, op_span)?),
@@ -312,48 +246,17 @@ impl<'c, 'a, 'm> Resolver<'c, 'a, 'm> {
         let element_scope = ScopeIdx::try_from(self.scopes.len()).ok()?;
         let binding_name = binding.map(|b| b.name.clone());
         match b {
-            Opd::ToMany {
-                scope,
-                hops,
-                relation,
-                target,
-                ..
-            } => {
-                self.scopes.push(Scope {
-                    kind: ScopeKind::Row(target),
-                    binding: binding_name,
-                });
+            Opd::ToMany { scope, hops, relation, target, .. } => {
+                self.scopes.push(Scope { kind: ScopeKind::Row(target), binding: binding_name });
                 let body = self.condition(body);
                 self.scopes.pop();
-                Some(Expr::Collection {
-                    scope,
-                    hops,
-                    relation,
-                    quantifier,
-                    element_scope,
-                    body: Box::new(body?),
-                })
+                Some(Expr::Collection { scope, hops, relation, quantifier, element_scope, body: Box::new(body?) })
             }
-            Opd::Auth {
-                base: abase,
-                path,
-                shape,
-                list: true,
-                ..
-            } => {
-                self.scopes.push(Scope {
-                    kind: ScopeKind::AuthElem(shape),
-                    binding: binding_name,
-                });
+            Opd::Auth { base: abase, path, shape, list: true, .. } => {
+                self.scopes.push(Scope { kind: ScopeKind::AuthElem(shape), binding: binding_name });
                 let body = self.condition(body);
                 self.scopes.pop();
-                Some(Expr::AuthCollection {
-                    base: abase,
-                    path,
-                    quantifier,
-                    element_scope,
-                    body: Box::new(body?),
-                })
+                Some(Expr::AuthCollection { base: abase, path, quantifier, element_scope, body: Box::new(body?) })
             }
             Opd::Row { .. } | Opd::Auth { .. } => {
                 self.err(base.span, "collection predicate on a non-list relation", "collection predicates need a to-many relation; compare fields of a to-one relation directly, e.g. `owner.id == …`");

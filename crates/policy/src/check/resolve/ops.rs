@@ -12,11 +12,7 @@ use crate::ir::{Literal, ModelIdx, RelationKind, ScalarType};
 pub(crate) fn ty_name(r: &Resolver<'_, '_, '_>, ty: &Ty, list: bool) -> String {
     let base = match ty {
         Ty::Scalar(s) => format!("{s:?}"),
-        Ty::Enum(e) => r
-            .ctx
-            .enums
-            .get(*e)
-            .map_or_else(|| "enum".into(), |e| e.name.clone()),
+        Ty::Enum(e) => r.ctx.enums.get(*e).map_or_else(|| "enum".into(), |e| e.name.clone()),
         Ty::EnumLit(v) => format!("enum value `{v}`"),
         Ty::Null => "null".into(),
         Ty::Any => "a value".into(),
@@ -34,10 +30,7 @@ pub(crate) fn compatible(ctx: &Ctx<'_>, a: &Ty, b: &Ty) -> bool {
         (Ty::Scalar(x), Ty::Scalar(y)) => {
             x == y
                 || (numeric(x) && numeric(y))
-                || matches!(
-                    (x, y),
-                    (S::DateTime | S::Bytes, S::String) | (S::String, S::DateTime | S::Bytes)
-                )
+                || matches!((x, y), (S::DateTime | S::Bytes, S::String) | (S::String, S::DateTime | S::Bytes))
         }
         (Ty::Enum(x), Ty::Enum(y)) => x == y,
         (Ty::Enum(e), Ty::EnumLit(v)) | (Ty::EnumLit(v), Ty::Enum(e)) => {
@@ -66,12 +59,7 @@ fn is_null(o: &Opd) -> bool {
 /// Reports a binding used on its own (`items?[e, e]`); true when it is one.
 fn lone_binding(r: &mut Resolver<'_, '_, '_>, o: &Opd, span: Span) -> bool {
     let name = match o {
-        Opd::Row {
-            binding: Some(b), ..
-        }
-        | Opd::Auth {
-            binding: Some(b), ..
-        } => b,
+        Opd::Row { binding: Some(b), .. } | Opd::Auth { binding: Some(b), .. } => b,
         _ => return false,
     };
     r.err(
@@ -98,11 +86,7 @@ pub(crate) fn compare(
     }
     let cmp = cmp_op(op);
     let equality = matches!(cmp, CmpOp::Eq | CmpOp::Ne);
-    let mk = |a: Expr, b: Expr| Expr::Compare {
-        op: cmp,
-        lhs: Box::new(a),
-        rhs: Box::new(b),
-    };
+    let mk = |a: Expr, b: Expr| Expr::Compare { op: cmp, lhs: Box::new(a), rhs: Box::new(b) };
     for (o, e) in [(&l, lhs), (&rr, rhs)] {
         match o {
             Opd::ToMany { name, .. } => {
@@ -114,11 +98,7 @@ pub(crate) fn compare(
                 return None;
             }
             Opd::Before | Opd::Future => {
-                r.err(
-                    e.span,
-                    "`before()`/`future()` must be followed by a field",
-                    "write e.g. `before().status`",
-                );
+                r.err(e.span, "`before()`/`future()` must be followed by a field", "write e.g. `before().status`");
                 return None;
             }
             Opd::Row { .. } | Opd::Auth { .. } if !equality => {
@@ -133,30 +113,8 @@ pub(crate) fn compare(
         }
     }
     match (l, rr) {
-        (
-            Opd::Auth {
-                base,
-                path,
-                shape,
-                list: false,
-                ..
-            },
-            Opd::Row {
-                scope, hops, model, ..
-            },
-        )
-        | (
-            Opd::Row {
-                scope, hops, model, ..
-            },
-            Opd::Auth {
-                base,
-                path,
-                shape,
-                list: false,
-                ..
-            },
-        ) => {
+        (Opd::Auth { base, path, shape, list: false, .. }, Opd::Row { scope, hops, model, .. })
+        | (Opd::Row { scope, hops, model, .. }, Opd::Auth { base, path, shape, list: false, .. }) => {
             let eq = auth_eq_row(r, base, &path, &shape, scope, hops, model, op_span)?;
             Some(if cmp == CmpOp::Ne { Expr::not(eq) } else { eq })
         }
@@ -182,8 +140,7 @@ pub(crate) fn compare(
             );
             None
         }
-        (Opd::Row { .. } | Opd::Auth { .. }, Opd::Val(_))
-        | (Opd::Val(_), Opd::Row { .. } | Opd::Auth { .. }) => {
+        (Opd::Row { .. } | Opd::Auth { .. }, Opd::Val(_)) | (Opd::Val(_), Opd::Row { .. } | Opd::Auth { .. }) => {
             r.err(
                 op_span,
                 "a model or object cannot be compared with a value",
@@ -222,24 +179,13 @@ fn auth_eq_row(
     model: ModelIdx,
     span: Span,
 ) -> Option<Expr> {
-    let auth_ids = r
-        .ctx
-        .shapes
-        .get(shape)
-        .map(|s| s.ids.clone())
-        .unwrap_or_default();
+    let auth_ids = r.ctx.shapes.get(shape).map(|s| s.ids.clone()).unwrap_or_default();
     let target = r.model_ref(model)?;
     if auth_ids.is_empty() || auth_ids.len() != target.id.len() {
         r.err(
             span,
-            format!(
-                "cannot compare `{shape}` with model `{}`: their id fields do not match",
-                target.name
-            ),
-            format!(
-                "give `{shape}` the same id fields as `{}`, or compare fields explicitly",
-                target.name
-            ),
+            format!("cannot compare `{shape}` with model `{}`: their id fields do not match", target.name),
+            format!("give `{shape}` the same id fields as `{}`, or compare fields explicitly", target.name),
         );
         return None;
     }
@@ -250,76 +196,39 @@ fn auth_eq_row(
     };
     let mut pairs: Vec<(Expr, Expr)> = Vec::new();
     let last = hops.last().copied();
-    let owned = last
-        .and_then(|h| r.model_ref(h.model)?.fields.get(h.field)?.relation())
-        .and_then(|rel| match &rel.kind {
-            RelationKind::Owned {
-                fields, references, ..
-            } => Some((fields.clone(), references.clone())),
+    let owned =
+        last.and_then(|h| r.model_ref(h.model)?.fields.get(h.field)?.relation()).and_then(|rel| match &rel.kind {
+            RelationKind::Owned { fields, references, .. } => Some((fields.clone(), references.clone())),
             _ => None,
         });
     match (last, owned) {
         (Some(h), Some((fks, refs))) => {
-            let outer = hops
-                .get(..hops.len().saturating_sub(1))
-                .unwrap_or_default()
-                .to_vec();
+            let outer = hops.get(..hops.len().saturating_sub(1)).unwrap_or_default().to_vec();
             for (fk, rf) in fks.iter().zip(&refs) {
                 let pos = target.id.iter().position(|i| i == rf);
                 let name = match pos.and_then(|p| auth_ids.get(p)) {
                     Some(n) => n.clone(),
-                    None => target
-                        .fields
-                        .get(*rf)
-                        .map_or_else(String::new, |f| f.name.clone()),
+                    None => target.fields.get(*rf).map_or_else(String::new, |f| f.name.clone()),
                 };
-                pairs.push((
-                    auth_at(&name),
-                    Expr::Column {
-                        scope,
-                        hops: outer.clone(),
-                        model: h.model,
-                        field: *fk,
-                    },
-                ));
+                pairs.push((auth_at(&name), Expr::Column { scope, hops: outer.clone(), model: h.model, field: *fk }));
             }
         }
         _ => {
             for (id, aid) in target.id.iter().zip(&auth_ids) {
-                pairs.push((
-                    auth_at(aid),
-                    Expr::Column {
-                        scope,
-                        hops: hops.clone(),
-                        model,
-                        field: *id,
-                    },
-                ));
+                pairs.push((auth_at(aid), Expr::Column { scope, hops: hops.clone(), model, field: *id }));
             }
         }
     }
-    pairs
-        .into_iter()
-        .map(|(a, c)| Expr::eq(a, c))
-        .reduce(Expr::and)
+    pairs.into_iter().map(|(a, c)| Expr::eq(a, c)).reduce(Expr::and)
 }
 
 /// `lhs in rhs`, where `rhs` is a list (array literal, list field or auth list).
-pub(crate) fn in_expr(
-    r: &mut Resolver<'_, '_, '_>,
-    lhs: &AExpr,
-    rhs: &AExpr,
-    op_span: Span,
-) -> Option<Expr> {
+pub(crate) fn in_expr(r: &mut Resolver<'_, '_, '_>, lhs: &AExpr, rhs: &AExpr, op_span: Span) -> Option<Expr> {
     let l = r.resolve(lhs);
     let rr = r.resolve(rhs);
     let (l, rr) = (l?, rr?);
     let (Opd::Val(a), Opd::Val(b)) = (l, rr) else {
-        r.err(
-            op_span,
-            "`in` needs a value on the left and a list on the right",
-            "write e.g. `role in [ADMIN, OWNER]`",
-        );
+        r.err(op_span, "`in` needs a value on the left and a list on the right", "write e.g. `role in [ADMIN, OWNER]`");
         return None;
     };
     if a.list || !b.list {
@@ -332,26 +241,16 @@ pub(crate) fn in_expr(
     }
     if !compatible(r.ctx, &a.ty, &b.ty) {
         let (an, bn) = (ty_name(r, &a.ty, false), ty_name(r, &b.ty, true));
-        r.err(
-            op_span,
-            format!("type mismatch: {an} in {bn}"),
-            "the list's elements must have the value's type",
-        );
+        r.err(op_span, format!("type mismatch: {an} in {bn}"), "the list's elements must have the value's type");
         return None;
     }
     if let (Ty::Enum(e), Expr::Lit(Literal::Array(items))) = (&a.ty, &b.expr) {
         let bad = items.iter().find_map(|i| match i {
-            Literal::Enum(v) if !compatible(r.ctx, &a.ty, &Ty::EnumLit(v.clone())) => {
-                Some(v.clone())
-            }
+            Literal::Enum(v) if !compatible(r.ctx, &a.ty, &Ty::EnumLit(v.clone())) => Some(v.clone()),
             _ => None,
         });
         if let Some(v) = bad {
-            let en = r
-                .ctx
-                .enums
-                .get(*e)
-                .map_or_else(String::new, |x| x.name.clone());
+            let en = r.ctx.enums.get(*e).map_or_else(String::new, |x| x.name.clone());
             r.err(
                 op_span,
                 format!("type mismatch: `{v}` is not a value of enum `{en}`"),
@@ -360,10 +259,7 @@ pub(crate) fn in_expr(
             return None;
         }
     }
-    Some(Expr::In {
-        lhs: Box::new(a.expr),
-        rhs: Box::new(b.expr),
-    })
+    Some(Expr::In { lhs: Box::new(a.expr), rhs: Box::new(b.expr) })
 }
 
 /// `[a, b, …]`: a list of literals.
@@ -372,19 +268,11 @@ pub(crate) fn array(r: &mut Resolver<'_, '_, '_>, items: &[AExpr], span: Span) -
     let mut ty = Ty::Null;
     for item in items {
         match r.resolve(item)? {
-            Opd::Val(Val {
-                expr: Expr::Lit(l),
-                ty: t,
-                list: false,
-            }) => {
+            Opd::Val(Val { expr: Expr::Lit(l), ty: t, list: false }) => {
                 if ty == Ty::Null {
                     ty = t;
                 } else if !compatible(r.ctx, &ty, &t) {
-                    r.err(
-                        item.span,
-                        "array items have different types",
-                        "use values of one type",
-                    );
+                    r.err(item.span, "array items have different types", "use values of one type");
                     return None;
                 }
                 lits.push(l);
@@ -400,9 +288,5 @@ pub(crate) fn array(r: &mut Resolver<'_, '_, '_>, items: &[AExpr], span: Span) -
         }
     }
     let _ = span;
-    Some(Opd::Val(Val {
-        expr: Expr::Lit(Literal::Array(lits)),
-        ty,
-        list: true,
-    }))
+    Some(Opd::Val(Val { expr: Expr::Lit(Literal::Array(lits)), ty, list: true }))
 }

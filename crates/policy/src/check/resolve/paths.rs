@@ -34,27 +34,13 @@ impl Resolver<'_, '_, '_> {
             let scope = ScopeIdx::try_from(i).ok()?;
             let binding = Some(name.to_owned());
             return Some(match &s.kind {
-                ScopeKind::Row(m) => Opd::Row {
-                    scope,
-                    hops: Vec::new(),
-                    model: *m,
-                    binding,
-                },
-                ScopeKind::AuthElem(shape) => Opd::Auth {
-                    base: Some(scope),
-                    path: Vec::new(),
-                    shape: shape.clone(),
-                    list: false,
-                    binding,
-                },
+                ScopeKind::Row(m) => Opd::Row { scope, hops: Vec::new(), model: *m, binding },
+                ScopeKind::AuthElem(shape) => {
+                    Opd::Auth { base: Some(scope), path: Vec::new(), shape: shape.clone(), list: false, binding }
+                }
             });
         }
-        if self
-            .ctx
-            .enums
-            .iter()
-            .any(|en| en.values.iter().any(|v| v == name))
-        {
+        if self.ctx.enums.iter().any(|en| en.values.iter().any(|v| v == name)) {
             return Some(Opd::Val(Val {
                 expr: Expr::Lit(Literal::Enum(name.to_owned())),
                 ty: Ty::EnumLit(name.to_owned()),
@@ -69,9 +55,7 @@ impl Resolver<'_, '_, '_> {
         let (what, mut cands): (String, Vec<String>) = match self.scopes.last().map(|s| &s.kind) {
             Some(ScopeKind::Row(m)) => (
                 format!("model `{}`", self.model_name(*m)),
-                self.model_ref(*m)
-                    .map(|mm| mm.fields.iter().map(|f| f.name.clone()).collect())
-                    .unwrap_or_default(),
+                self.model_ref(*m).map(|mm| mm.fields.iter().map(|f| f.name.clone()).collect()).unwrap_or_default(),
             ),
             Some(ScopeKind::AuthElem(shape)) => (
                 format!("`{shape}`"),
@@ -85,11 +69,7 @@ impl Resolver<'_, '_, '_> {
         };
         cands.extend(self.scopes.iter().filter_map(|s| s.binding.clone()));
         cands.extend(self.ctx.enums.iter().flat_map(|e| e.values.iter().cloned()));
-        let outer_has = self.scopes.len() > 1
-            && self
-                .model_ref(self.model)
-                .and_then(|m| m.field_index(name))
-                .is_some();
+        let outer_has = self.scopes.len() > 1 && self.model_ref(self.model).and_then(|m| m.field_index(name)).is_some();
         let hint = if outer_has {
             format!(
                 "inside a collection predicate, names refer to the element; write `this.{name}` for the outer model's field"
@@ -104,13 +84,7 @@ impl Resolver<'_, '_, '_> {
 
     /// Field `name` of the model or type `shape` (as seen through `auth()`).
     pub(crate) fn shape_field(&self, shape: &str, name: &str) -> Option<AuthField> {
-        self.ctx
-            .shapes
-            .get(shape)?
-            .fields
-            .iter()
-            .find(|f| f.name == name)
-            .cloned()
+        self.ctx.shapes.get(shape)?.fields.iter().find(|f| f.name == name).cloned()
     }
 
     /// A field of `model` reached from `scope` through `hops`.
@@ -141,48 +115,26 @@ impl Resolver<'_, '_, '_> {
                 }
                 let hop = Hop { model, field: fidx };
                 if f.list {
-                    return Some(Opd::ToMany {
-                        scope,
-                        hops,
-                        relation: hop,
-                        target: rel.target,
-                        name: f.name.clone(),
-                    });
+                    return Some(Opd::ToMany { scope, hops, relation: hop, target: rel.target, name: f.name.clone() });
                 }
                 let mut hops = hops;
                 hops.push(hop);
-                return Some(Opd::Row {
-                    scope,
-                    hops,
-                    model: rel.target,
-                    binding: None,
-                });
+                return Some(Opd::Row { scope, hops, model: rel.target, binding: None });
             }
         };
         let expr = if rewrite && self.mode == Mode::Future && scope == 0 && hops.is_empty() {
             Expr::Before { field: fidx }
         } else {
-            Expr::Column {
-                scope,
-                hops,
-                model,
-                field: fidx,
-            }
+            Expr::Column { scope, hops, model, field: fidx }
         };
-        Some(Opd::Val(Val {
-            expr,
-            ty,
-            list: f.list,
-        }))
+        Some(Opd::Val(Val { expr, ty, list: f.list }))
     }
 
     /// `base.member`
     pub(super) fn member(&mut self, base: Opd, member: &Ident) -> Option<Opd> {
         let name = member.name.as_str();
         match base {
-            Opd::Row {
-                scope, hops, model, ..
-            } => {
+            Opd::Row { scope, hops, model, .. } => {
                 let f = self.lookup_field(model, member)?;
                 self.field(scope, hops, model, f, member.span, true)
             }
@@ -192,10 +144,7 @@ impl Resolver<'_, '_, '_> {
             }
             Opd::Before => {
                 let f = self.lookup_field(self.model, member)?;
-                let is_col = self
-                    .model_ref(self.model)
-                    .and_then(|m| m.fields.get(f))
-                    .is_some_and(|x| x.is_column());
+                let is_col = self.model_ref(self.model).and_then(|m| m.fields.get(f)).is_some_and(|x| x.is_column());
                 if !is_col {
                     self.err(
                         member.span,
@@ -204,35 +153,18 @@ impl Resolver<'_, '_, '_> {
                     );
                     return None;
                 }
-                let ty = match self
-                    .model_ref(self.model)
-                    .and_then(|m| m.fields.get(f))
-                    .map(|x| (&x.kind, x.list))
-                {
+                let ty = match self.model_ref(self.model).and_then(|m| m.fields.get(f)).map(|x| (&x.kind, x.list)) {
                     Some((FieldKind::Scalar(s), l)) => (Ty::Scalar(*s), l),
                     Some((FieldKind::Enum(e), l)) => (Ty::Enum(*e), l),
                     _ => (Ty::Any, false),
                 };
-                Some(Opd::Val(Val {
-                    expr: Expr::Before { field: f },
-                    ty: ty.0,
-                    list: ty.1,
-                }))
+                Some(Opd::Val(Val { expr: Expr::Before { field: f }, ty: ty.0, list: ty.1 }))
             }
-            Opd::Auth {
-                base,
-                path,
-                shape,
-                list,
-                ..
-            } => {
+            Opd::Auth { base, path, shape, list, .. } => {
                 if list {
                     self.err(
                         member.span,
-                        format!(
-                            "`{}` is a list in the auth value",
-                            path.last().map_or("auth()", String::as_str)
-                        ),
+                        format!("`{}` is a list in the auth value", path.last().map_or("auth()", String::as_str)),
                         "use a collection predicate, e.g. `auth().items?[…]`",
                     );
                     return None;
@@ -247,11 +179,7 @@ impl Resolver<'_, '_, '_> {
                     let hint = names::did_you_mean(name, cands.iter().map(String::as_str), || {
                         format!("add a field `{name}` to `{shape}`")
                     });
-                    self.err(
-                        member.span,
-                        format!("unknown field `{name}` on auth type `{shape}`"),
-                        hint,
-                    );
+                    self.err(member.span, format!("unknown field `{name}` on auth type `{shape}`"), hint);
                     return None;
                 };
                 let mut path = path;
@@ -261,9 +189,7 @@ impl Resolver<'_, '_, '_> {
             Opd::ToMany { name: rel, .. } => {
                 self.err(
                     member.span,
-                    format!(
-                        "`{rel}` is a to-many relation; `.{name}` needs a collection predicate"
-                    ),
+                    format!("`{rel}` is a to-many relation; `.{name}` needs a collection predicate"),
                     format!("write e.g. `{rel}?[{name} == …]`"),
                 );
                 None
@@ -284,16 +210,10 @@ impl Resolver<'_, '_, '_> {
         if let Some(f) = m.field_index(&member.name) {
             return Some(f);
         }
-        let hint = names::did_you_mean(
-            &member.name,
-            m.fields.iter().map(|f| f.name.as_str()),
-            || format!("declare `{}` on model `{}`", member.name, m.name),
-        );
-        self.err(
-            member.span,
-            format!("unknown field `{}` on model `{}`", member.name, m.name),
-            hint,
-        );
+        let hint = names::did_you_mean(&member.name, m.fields.iter().map(|f| f.name.as_str()), || {
+            format!("declare `{}` on model `{}`", member.name, m.name)
+        });
+        self.err(member.span, format!("unknown field `{}` on model `{}`", member.name, m.name), hint);
         None
     }
 }
@@ -304,18 +224,8 @@ fn auth_field(base: Option<ScopeIdx>, path: Vec<String>, af: &AuthField) -> Opd 
         FieldType::Scalar(s) => Ty::Scalar(*s),
         FieldType::Enum(e) => Ty::Enum(*e),
         FieldType::Named(shape) => {
-            return Opd::Auth {
-                base,
-                path,
-                shape: shape.clone(),
-                list: af.list,
-                binding: None,
-            };
+            return Opd::Auth { base, path, shape: shape.clone(), list: af.list, binding: None };
         }
     };
-    Opd::Val(Val {
-        expr: auth_expr(base, path),
-        ty,
-        list: af.list,
-    })
+    Opd::Val(Val { expr: auth_expr(base, path), ty, list: af.list })
 }

@@ -9,25 +9,14 @@ fn rule_error(rule: &str, at: &str, msg: &str) -> Option<String> {
 }
 
 fn hint_has(hint: Option<String>, part: &str) {
-    assert!(
-        hint.as_deref().is_some_and(|h| h.contains(part)),
-        "hint {hint:?} lacks `{part}`"
-    );
+    assert!(hint.as_deref().is_some_and(|h| h.contains(part)), "hint {hint:?} lacks `{part}`");
 }
 
 #[test]
 fn unknown_field_suggests_a_name() {
-    let h = rule_error(
-        "@@allow('read', titel == 'x')",
-        "titel",
-        "unknown field `titel` on model `Post`",
-    );
+    let h = rule_error("@@allow('read', titel == 'x')", "titel", "unknown field `titel` on model `Post`");
     hint_has(h, "did you mean `title`?");
-    let h = rule_error(
-        "@@allow('read', author.rol == ADMIN)",
-        "rol",
-        "unknown field `rol` on model `User`",
-    );
+    let h = rule_error("@@allow('read', author.rol == ADMIN)", "rol", "unknown field `rol` on model `User`");
     hint_has(h, "`role`");
 }
 
@@ -43,17 +32,9 @@ fn outer_field_inside_predicate_hints_this() {
 
 #[test]
 fn unknown_enum_value_and_function() {
-    let h = rule_error(
-        "@@allow('read', color == GREN)",
-        "GREN",
-        "unknown field `GREN`",
-    );
+    let h = rule_error("@@allow('read', color == GREN)", "GREN", "unknown field `GREN`");
     hint_has(h, "`GREEN`");
-    let h = rule_error(
-        "@@allow('read', contain(title, 'x'))",
-        "contain",
-        "unknown function `contain`",
-    );
+    let h = rule_error("@@allow('read', contain(title, 'x'))", "contain", "unknown function `contain`");
     hint_has(h, "`contains`");
 }
 
@@ -61,12 +42,7 @@ fn unknown_enum_value_and_function() {
 fn unknown_type_and_model() {
     let src = "model User {\n  id String @id\n  posts Pst[]\n}";
     let d = one_error(src, 3, 9, "unknown type `Pst`");
-    assert!(
-        d.hint
-            .as_deref()
-            .is_some_and(|h| h.contains("did you mean"))
-            || d.hint.is_some()
-    );
+    assert!(d.hint.as_deref().is_some_and(|h| h.contains("did you mean")) || d.hint.is_some());
     let src = "model Post extends Bse {\n  id String @id\n}\nabstract model Base {\n  x Int\n}";
     let d = one_error(src, 1, 20, "unknown abstract model `Bse`");
     hint_has(d.hint, "`Base`");
@@ -74,54 +50,27 @@ fn unknown_type_and_model() {
 
 #[test]
 fn member_access_on_scalar() {
-    rule_error(
-        "@@allow('read', title.size == 1)",
-        "size",
-        "member access `.size` on a scalar value",
-    );
+    rule_error("@@allow('read', title.size == 1)", "size", "member access `.size` on a scalar value");
 }
 
 #[test]
 fn collection_predicate_on_non_list() {
-    rule_error(
-        "@@allow('read', author?[age > 1])",
-        "author",
-        "collection predicate on a non-list relation",
-    );
-    rule_error(
-        "@@allow('read', author.tags?[true])",
-        "author",
-        "collection predicate on a scalar list",
-    );
+    rule_error("@@allow('read', author?[age > 1])", "author", "collection predicate on a non-list relation");
+    rule_error("@@allow('read', author.tags?[true])", "author", "collection predicate on a scalar list");
 }
 
 #[test]
 fn to_many_used_as_scalar() {
-    let h = rule_error(
-        "@@allow('read', author.posts == null)",
-        "author",
-        "to-many relation `posts` cannot be compared",
-    );
+    let h =
+        rule_error("@@allow('read', author.posts == null)", "author", "to-many relation `posts` cannot be compared");
     hint_has(h, "posts?[");
-    rule_error(
-        "@@allow('read', author.posts.title == 'x')",
-        "title",
-        "needs a collection predicate",
-    );
+    rule_error("@@allow('read', author.posts.title == 'x')", "title", "needs a collection predicate");
 }
 
 #[test]
 fn comparing_two_models() {
-    rule_error(
-        "@@allow('read', author == author.profile.user)",
-        "==",
-        "comparing two models is not supported",
-    );
-    rule_error(
-        "@@allow('read', author == 'x')",
-        "==",
-        "cannot be compared with a value",
-    );
+    rule_error("@@allow('read', author == author.profile.user)", "==", "comparing two models is not supported");
+    rule_error("@@allow('read', author == 'x')", "==", "cannot be compared with a value");
 }
 
 #[test]
@@ -148,10 +97,7 @@ fn before_and_future_placement() {
 fn non_owned_relation_in_create_rule() {
     // Rules of User (line 13, after `memberships`).
     let in_user = |rule: &str| {
-        base("").replace(
-            "  memberships Membership[]\n",
-            &format!("  memberships Membership[]\n  {rule}\n"),
-        )
+        base("").replace("  memberships Membership[]\n", &format!("  memberships Membership[]\n  {rule}\n"))
     };
     let rule = "@@allow('create', posts?[title == 'x'])";
     let d = one_error(
@@ -165,40 +111,23 @@ fn non_owned_relation_in_create_rule() {
     let rule = "@@allow('all', this.profile != null)";
     one_error(&in_user(rule), 13, col_of(rule, "profile"), "non-owned");
     // Owned relations, relations of other rows and auth() paths are fine.
-    ok(&base(
-        "@@allow('create', author.role == ADMIN && author.posts?[title == 'x'] && auth().posts?[title == 'x'])",
-    ));
+    ok(&base("@@allow('create', author.role == ADMIN && author.posts?[title == 'x'] && auth().posts?[title == 'x'])"));
 }
 
 #[test]
 fn type_mismatches() {
-    rule_error(
-        "@@allow('read', title == 1)",
-        "==",
-        "type mismatch: cannot compare String with Int",
-    );
+    rule_error("@@allow('read', title == 1)", "==", "type mismatch: cannot compare String with Int");
     rule_error("@@allow('read', color == ADMIN)", "==", "type mismatch");
     rule_error("@@allow('read', author.age > 'x')", ">", "type mismatch");
     rule_error("@@allow('read', color in [ADMIN])", "in", "type mismatch");
-    rule_error(
-        "@@allow('read', color in [RED, ADMIN])",
-        "in",
-        "`ADMIN` is not a value of enum `Color`",
-    );
-    rule_error(
-        "@@allow('read', title)",
-        "title",
-        "expected a boolean condition",
-    );
+    rule_error("@@allow('read', color in [RED, ADMIN])", "in", "`ADMIN` is not a value of enum `Color`");
+    rule_error("@@allow('read', title)", "title", "expected a boolean condition");
 }
 
 #[test]
 fn lone_binding() {
-    let h = rule_error(
-        "@@allow('read', author.posts?[p, p == auth()])",
-        "p ==",
-        "binding `p` cannot be used on its own",
-    );
+    let h =
+        rule_error("@@allow('read', author.posts?[p, p == auth()])", "p ==", "binding `p` cannot be used on its own");
     hint_has(h, "p.id");
 }
 
@@ -210,10 +139,7 @@ fn unknown_auth_field() {
         "unknown field `tenantid` on auth type `User`",
     );
     hint_has(h, "did you mean `tenantId`?");
-    let src = base("").replace(
-        "  tenantId    String\n",
-        "  tenantId    String @default(auth().tenant)\n",
-    );
+    let src = base("").replace("  tenantId    String\n", "  tenantId    String @default(auth().tenant)\n");
     let d = one_error(&src, 5, 38, "unknown field `tenant` on auth type `User`");
     hint_has(d.hint, "`tenantId`");
 }
@@ -228,29 +154,14 @@ fn auth_without_auth_model() {
 #[test]
 fn field_rule_restrictions() {
     let rule = "summary String @allow('create', true)";
-    one_error(
-        &base(rule),
-        RULE_LINE,
-        col_of(rule, "'create'"),
-        "invalid operation `create` in field-level rule",
-    );
+    one_error(&base(rule), RULE_LINE, col_of(rule, "'create'"), "invalid operation `create` in field-level rule");
     let src = base("").replace(
         "  author   User   @relation(fields: [authorId], references: [id])",
         "  author   User   @relation(fields: [authorId], references: [id]) @allow('read', true)",
     );
-    one_error(
-        &src,
-        29,
-        67,
-        "field-level rules are not allowed on relation fields",
-    );
+    one_error(&src, 29, 67, "field-level rules are not allowed on relation fields");
     let rule = "@@allow('raed', true)";
-    let d = one_error(
-        &base(rule),
-        RULE_LINE,
-        col_of(rule, "'raed'"),
-        "invalid operation `raed`",
-    );
+    let d = one_error(&base(rule), RULE_LINE, col_of(rule, "'raed'"), "invalid operation `raed`");
     hint_has(d.hint, "`read`");
 }
 
@@ -268,27 +179,14 @@ fn duplicates() {
 #[test]
 fn relations_need_an_opposite_and_names() {
     let src = "model User {\n  id String @id\n}\nmodel Post {\n  id String @id\n  ownerId String\n  owner User @relation(fields: [ownerId], references: [id])\n}";
-    let d = one_error(
-        src,
-        7,
-        9,
-        "relation field `Post.owner` has no opposite field on model `User`",
-    );
+    let d = one_error(src, 7, 9, "relation field `Post.owner` has no opposite field on model `User`");
     hint_has(d.hint, "posts Post[]");
     let src = "model User {\n  id String @id\n  posts Post[]\n}\nmodel Post {\n  id String @id\n  aId String\n  a User @relation(fields: [aId], references: [id])\n  bId String\n  b User @relation(fields: [bId], references: [id])\n}";
     let e = errs(src);
     assert!(!e.is_empty());
     assert_eq!((e[0].span.line, e[0].span.col), (3, 9));
-    assert!(
-        e[0].message.contains("ambiguous relation"),
-        "{}",
-        render(&e)
-    );
-    assert!(
-        e[0].hint
-            .as_deref()
-            .is_some_and(|h| h.contains("@relation(\"name\")"))
-    );
+    assert!(e[0].message.contains("ambiguous relation"), "{}", render(&e));
+    assert!(e[0].hint.as_deref().is_some_and(|h| h.contains("@relation(\"name\")")));
 }
 
 #[test]

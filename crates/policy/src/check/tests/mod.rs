@@ -20,10 +20,7 @@ pub(super) fn ok(src: &str) -> Loaded {
 pub(super) fn errs(src: &str) -> Vec<Diagnostic> {
     match load(src) {
         Ok(_) => panic!("schema loaded but errors were expected"),
-        Err(d) => d
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect(),
+        Err(d) => d.into_iter().filter(|d| d.severity == Severity::Error).collect(),
     }
 }
 
@@ -36,16 +33,8 @@ pub(super) fn one_error(src: &str, line: u32, col: u32, msg: &str) -> Diagnostic
     let e = errs(src);
     assert_eq!(e.len(), 1, "expected one error, got:\n{}", render(&e));
     let d = e.into_iter().next().unwrap_or_else(|| unreachable!());
-    assert!(
-        d.message.contains(msg),
-        "message `{}` does not contain `{msg}`",
-        d.message
-    );
-    assert_eq!(
-        (d.span.line, d.span.col),
-        (line, col),
-        "wrong position for: {d}"
-    );
+    assert!(d.message.contains(msg), "message `{}` does not contain `{msg}`", d.message);
+    assert_eq!((d.span.line, d.span.col), (line, col), "wrong position for: {d}");
     assert!(d.hint.is_some(), "error without a hint: {d}");
     d
 }
