@@ -133,10 +133,13 @@ async fn seed(db: &Db) {
 }
 
 async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
-    let db =
-        Db::connect(url, policy::load(SCHEMA).expect("schema").schema, DbOptions { max_connections: 4, rls: false })
-            .await
-            .expect("connect");
+    let db = Db::connect(
+        url,
+        policy::load(SCHEMA).expect("schema").schema,
+        DbOptions { max_connections: 4, ..DbOptions::default() },
+    )
+    .await
+    .expect("connect");
     seed(&db).await;
     let raw_sqlite =
         if url.starts_with("sqlite") { Some(sqlx::SqlitePool::connect(url).await.expect("sqlite")) } else { None };

@@ -116,7 +116,8 @@ pub async fn run_case(case: &Case, target: &Target) -> Value {
 async fn open(target: &Target, schema: policy::Schema) -> Result<(Db, Option<(String, String)>), StoreError> {
     match target {
         Target::Sqlite => {
-            let db = Db::connect("sqlite::memory:", schema, DbOptions { max_connections: 1, rls: false }).await?;
+            let db = Db::connect("sqlite::memory:", schema, DbOptions { max_connections: 1, ..DbOptions::default() })
+                .await?;
             db.create_tables().await?;
             Ok((db, None))
         }
@@ -127,7 +128,7 @@ async fn open(target: &Target, schema: policy::Schema) -> Result<(Db, Option<(St
             admin.close().await;
             let sep = if url.contains('?') { '&' } else { '?' };
             let scoped = format!("{url}{sep}options=-c%20search_path%3D{name}");
-            let db = Db::connect(&scoped, schema, DbOptions { max_connections: 2, rls: false }).await?;
+            let db = Db::connect(&scoped, schema, DbOptions { max_connections: 2, ..DbOptions::default() }).await?;
             db.create_tables().await?;
             Ok((db, Some((url.clone(), name))))
         }

@@ -78,6 +78,8 @@ pub struct Ctx<'a> {
     pub dialect: Dialect,
     /// Find out which rule denied an operation (costs extra queries; only on request).
     pub explain: bool,
+    /// The audit model, when the audit hook is on.
+    pub audit: Option<ModelIdx>,
 }
 
 impl<'a> Ctx<'a> {

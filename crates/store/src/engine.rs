@@ -30,6 +30,8 @@ struct Inner {
     rls: bool,
     /// Test-only: the engine adds no rule predicates (to prove RLS stands alone).
     engine_filters: bool,
+    /// The audit model (the audit hook is on).
+    audit: Option<usize>,
 }
 
 /// Options for [`Db::connect`].
@@ -38,17 +40,27 @@ pub struct DbOptions {
     pub max_connections: u32,
     /// Set when the RLS policies from `manzil policy rls` are installed (PostgreSQL only).
     pub rls: bool,
+    /// The model every create, update and delete is recorded in (e.g. `AuditEvent`).
+    pub audit_model: Option<String>,
 }
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self { max_connections: 10, rls: false }
+        Self { max_connections: 10, rls: false, audit_model: None }
     }
 }
 
 impl Db {
     /// Connects and compiles the rules of `schema` once.
     pub async fn connect(url: &str, schema: Schema, opts: DbOptions) -> Result<Db> {
+        let audit = match &opts.audit_model {
+            None => None,
+            Some(name) => Some(
+                schema
+                    .model_index(name)
+                    .ok_or_else(|| StoreError::invalid(format!("audit model `{name}` is not in the schema")))?,
+            ),
+        };
         let pool = Pool::connect(url, opts.max_connections).await?;
         let rls = opts.rls && pool.dialect() == Dialect::Postgres;
         Ok(Db {
@@ -57,6 +69,7 @@ impl Db {
                 policies: Arc::new(PolicySet::new(Arc::new(schema))),
                 rls,
                 engine_filters: true,
+                audit,
             }),
         })
     }
@@ -122,6 +135,7 @@ impl Db {
                 policies: self.inner.policies.clone(),
                 rls: true,
                 engine_filters: false,
+                audit: self.inner.audit,
             }),
         }
     }
@@ -166,6 +180,7 @@ impl Client {
             system: self.system || !inner.engine_filters,
             dialect: inner.pool.dialect(),
             explain: self.explain,
+            audit: inner.audit,
         }
     }
 
@@ -309,7 +324,7 @@ impl Client {
                 let ids = wr.ids_of(mi, &row);
                 // Read the result before it is gone, under the read rules.
                 let readable = self.fetch_by_ids(&ctx, &mut tx, mi, &ids, args).await?;
-                Writer::new(&ctx, &mut tx).delete_ids(mi, &ids).await?;
+                Writer::new(&ctx, &mut tx).delete_row(mi, &row).await?;
                 tx.commit().await?;
                 readable.ok_or_else(|| cannot_read_back(model))
             }

@@ -275,7 +275,17 @@ fn write_order(
         let desc = t.desc != backwards;
         let nulls_first = t.nulls_first != backwards;
         w.push(if desc { " DESC" } else { " ASC" });
-        w.push(if nulls_first { " NULLS FIRST" } else { " NULLS LAST" });
+        // A required column of this model is never NULL: no NULLS clause, so an index can serve
+        // the order as written.
+        let never_null = match (t.path.as_slice(), t.kind) {
+            ([], OrderKind::Column(fi)) => {
+                !ctx.model(model).fields[fi].optional && ctx.model(model).fields[fi].rules.is_empty()
+            }
+            _ => false,
+        };
+        if !never_null {
+            w.push(if nulls_first { " NULLS FIRST" } else { " NULLS LAST" });
+        }
     }
     Ok(())
 }
@@ -338,7 +348,8 @@ pub fn find_sql(
     }
     // With a page size, select and page the rows first and build the JSON only for the page
     // (databases may otherwise compute the projection for every row before sorting).
-    let paged = find.take.is_some();
+    // (PostgreSQL computes the select list before sorting; SQLite's planner does not need this.)
+    let paged = find.take.is_some() && ctx.dialect == Dialect::Postgres;
     w.push(" FROM ");
     if paged {
         w.push("(SELECT t0.* FROM ");

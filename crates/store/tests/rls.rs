@@ -90,8 +90,13 @@ async fn rls_stands_alone_without_engine_filters() {
 
     // The application connects as the restricted role, RLS on, engine filters off.
     let app_url = with_search_path(&pg_url().replacen("postgres@", &format!("{role}@"), 1), &schema_name);
-    let app =
-        Db::connect(&app_url, loaded.schema.clone(), DbOptions { max_connections: 1, rls: true }).await.expect("app");
+    let app = Db::connect(
+        &app_url,
+        loaded.schema.clone(),
+        DbOptions { max_connections: 1, rls: true, ..DbOptions::default() },
+    )
+    .await
+    .expect("app");
     let bare = app.without_engine_filters();
 
     let a1 = bare.for_auth(Auth(Some(json!({ "id": "a1", "tenantId": "t1", "role": "AGENT" }))));

@@ -62,6 +62,7 @@ impl Writer<'_, '_> {
         let Some(row) = self.insert(model, &values, skip_duplicates).await? else {
             return Ok(None);
         };
+        self.audit(model, super::AuditAction::Create, None, Some(&row)).await?;
         for (fi, ops) in pending {
             self.nested_for_parent(model, &row, fi, ops, true).await?;
         }

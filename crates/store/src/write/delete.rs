@@ -10,8 +10,16 @@ use crate::error::Result;
 use crate::filter::{render_id_match_unqualified, render_where};
 
 impl Writer<'_, '_> {
-    /// Deletes the row with `ids` (the caller has checked the delete rule).
-    pub async fn delete_ids(&mut self, model: ModelIdx, ids: &Row) -> Result<u64> {
+    /// Deletes a stored row (the caller has checked the delete rule) and records it.
+    pub async fn delete_row(&mut self, model: ModelIdx, row: &Row) -> Result<u64> {
+        let ids = self.ids_of(model, row);
+        let n = self.delete_ids(model, &ids).await?;
+        self.audit(model, super::AuditAction::Delete, Some(row), None).await?;
+        Ok(n)
+    }
+
+    /// Deletes the row with `ids` (the caller has checked the delete rule; no audit event).
+    async fn delete_ids(&mut self, model: ModelIdx, ids: &Row) -> Result<u64> {
         let m = self.ctx.model(model);
         let mut w = self.ctx.writer();
         w.push("DELETE FROM ").ident(&m.table).push(" WHERE ");
@@ -32,6 +40,14 @@ impl Writer<'_, '_> {
         let guard = ctx.guard(model, Operation::Delete);
         if guard.is_false() {
             return Ok(0);
+        }
+        if ctx.audit.is_some() {
+            // One event per row: find the rows first, then delete them one by one.
+            let rows = self.select_raw_scoped(model, filter, &guard, scope).await?;
+            for row in &rows {
+                self.delete_row(model, row).await?;
+            }
+            return Ok(rows.len() as u64);
         }
         let mut w = ctx.writer();
         w.push("DELETE FROM ").ident(&m.table).push(" WHERE (");

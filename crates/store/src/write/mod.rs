@@ -5,6 +5,7 @@
 //! in output form, read without field-level rules (internal only; callers get rows read back
 //! through the read rules).
 
+mod audit;
 mod create;
 mod delete;
 mod nested;
@@ -19,6 +20,8 @@ use crate::error::{DeniedBy, RejectReason, Result, StoreError};
 use crate::exec::Tx;
 use crate::filter::{render_id_match, render_where};
 use crate::value::normalize_output;
+
+pub use audit::AuditAction;
 
 /// A raw row: every column by field name.
 pub type Row = Map<String, Value>;

@@ -226,8 +226,7 @@ impl Writer<'_, '_> {
                             .into_iter()
                             .next()
                             .ok_or_else(|| StoreError::not_found(&ctx.model(target).name))?;
-                        let ids = self.ids_of(target, &child);
-                        self.delete_ids(target, &ids).await?;
+                        self.delete_row(target, &child).await?;
                     }
                 }
                 "deleteMany" => {

@@ -78,6 +78,9 @@ impl Writer<'_, '_> {
         }
         let row = self.reload(model, &new_ids).await?;
         let touched = !assigns.is_empty() || !pending.is_empty();
+        if touched {
+            self.audit(model, super::AuditAction::Update, Some(pre), Some(&row)).await?;
+        }
         for (fi, ops) in pending {
             self.nested_for_parent(model, &row, fi, ops, false).await?;
         }
@@ -279,8 +282,7 @@ impl Writer<'_, '_> {
                                     fk.insert(m.fields[*f].name.clone(), Value::Null);
                                 }
                             }
-                            let ids = self.ids_of(target, &row);
-                            self.delete_ids(target, &ids).await?;
+                            self.delete_row(target, &row).await?;
                         }
                         _ => return Err(StoreError::not_found(&t.name)),
                     }
@@ -324,8 +326,11 @@ impl Writer<'_, '_> {
             self.check_field_updates(model, &assigns, None, filter).await?;
         }
         let post = ctx.guard(model, Operation::PostUpdate);
-        let pre_rows =
-            if post.is_true() { Vec::new() } else { self.select_raw_scoped(model, filter, &guard, scope).await? };
+        let pre_rows = if post.is_true() && ctx.audit.is_none() {
+            Vec::new()
+        } else {
+            self.select_raw_scoped(model, filter, &guard, scope).await?
+        };
         let mut w = ctx.writer();
         w.push("UPDATE ").ident(&m.table).push(" SET ");
         write_assigns(&mut w, m, &assigns);
@@ -346,6 +351,10 @@ impl Writer<'_, '_> {
         let n = self.tx.execute(sql, params).await?;
         for pre in &pre_rows {
             let ids = self.ids_of(model, pre);
+            if ctx.audit.is_some() {
+                let after = self.reload(model, &ids).await?;
+                self.audit(model, super::AuditAction::Update, Some(pre), Some(&after)).await?;
+            }
             if !self.row_passes(model, &ids, &post, Some(pre)).await? {
                 return Err(self
                     .reject(
