@@ -1,0 +1,141 @@
+//! Reads: `findMany`/`findFirst`/`findUnique`, `count`, `aggregate`, `groupBy` — every one filtered
+//! by the read rule of every model it touches.
+
+mod aggregate;
+mod order;
+
+pub use aggregate::{aggregate_sql, count_sql, group_by_sql, normalize_aggregate, normalize_group};
+pub use order::{render_order_and_page, render_order_only};
+
+use policy::ir::ModelIdx;
+use policy::{Dialect, Operation, SqlWriter};
+use serde_json::{Map, Value};
+
+use crate::ctx::Ctx;
+use crate::error::{Result, StoreError};
+use crate::filter::{is_unique_filter, render_where};
+use crate::select::{Shape, normalize, render_object};
+
+/// The paging and filtering part of find arguments.
+#[derive(Debug, Default)]
+pub struct FindArgs<'v> {
+    pub filter: Option<&'v Value>,
+    pub order_by: Option<&'v Value>,
+    pub take: Option<i64>,
+    pub skip: Option<i64>,
+    pub cursor: Option<&'v Value>,
+}
+
+impl<'v> FindArgs<'v> {
+    pub fn parse(args: &'v Map<String, Value>) -> Result<Self> {
+        let int = |k: &str| -> Result<Option<i64>> {
+            match args.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => v.as_i64().map(Some).ok_or_else(|| StoreError::invalid(format!("`{k}` must be an integer"))),
+            }
+        };
+        let skip = int("skip")?;
+        if skip.is_some_and(|s| s < 0) {
+            return Err(StoreError::invalid("`skip` must not be negative"));
+        }
+        Ok(FindArgs {
+            filter: args.get("where").filter(|v| !v.is_null()),
+            order_by: args.get("orderBy").filter(|v| !v.is_null()),
+            take: int("take")?,
+            skip,
+            cursor: args.get("cursor").filter(|v| !v.is_null()),
+        })
+    }
+}
+
+/// Which find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindKind {
+    Many,
+    First,
+    Unique,
+}
+
+/// Builds the SQL of a find: one JSON text column per row.
+pub fn find_sql(
+    ctx: &Ctx<'_>,
+    model: ModelIdx,
+    args: &Map<String, Value>,
+    kind: FindKind,
+) -> Result<(SqlWriter, Shape, bool)> {
+    let mut find = FindArgs::parse(args)?;
+    match kind {
+        FindKind::Unique => {
+            if !find.filter.is_some_and(|f| is_unique_filter(ctx, model, f)) {
+                return Err(StoreError::invalid(format!(
+                    "findUnique needs a `where` on the id or a unique field of `{}`",
+                    ctx.model(model).name
+                )));
+            }
+            find.take = Some(1);
+        }
+        FindKind::First => {
+            find.take = Some(match find.take {
+                Some(t) if t < 0 => -1,
+                _ => 1,
+            });
+        }
+        FindKind::Many => {}
+    }
+    let mut w = ctx.writer();
+    let read = ctx.guard(model, Operation::Read);
+    w.push("SELECT ");
+    if ctx.dialect == Dialect::Postgres {
+        w.push("(");
+    }
+    let shape = render_object(ctx, &mut w, model, "t0", args)?;
+    if ctx.dialect == Dialect::Postgres {
+        w.push(")::text");
+    }
+    // With a page size, select and page the rows first and build the JSON only for the page
+    // (databases may otherwise compute the projection for every row before sorting).
+    // (PostgreSQL computes the select list before sorting; SQLite's planner does not need this.)
+    let paged = find.take.is_some() && ctx.dialect == Dialect::Postgres;
+    w.push(" FROM ");
+    if paged {
+        w.push("(SELECT t0.* FROM ");
+    }
+    w.ident(&ctx.model(model).table).push(" AS t0 WHERE ");
+    render_where(ctx, &mut w, model, "t0", find.filter)?;
+    if !read.is_true() {
+        w.push(" AND ");
+        read.render(&mut w, "t0");
+    }
+    render_order_and_page(ctx, &mut w, model, "t0", &find)?;
+    if paged {
+        w.push(") AS t0");
+        render_order_only(ctx, &mut w, model, "t0", &find)?;
+    }
+    Ok((w, shape, find.take.is_some_and(|t| t < 0)))
+}
+
+/// Post-processing of find results: normalisation, backwards pages, `distinct`.
+pub fn finish_rows(
+    ctx: &Ctx<'_>,
+    shape: &Shape,
+    rows: Vec<Value>,
+    reversed: bool,
+    args: &Map<String, Value>,
+) -> Result<Vec<Value>> {
+    let mut rows: Vec<Value> = rows.into_iter().map(|r| normalize(ctx, shape, r)).collect();
+    if reversed {
+        rows.reverse();
+    }
+    if let Some(d) = args.get("distinct").filter(|v| !v.is_null()) {
+        let fields: Vec<String> = match d {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => return Err(StoreError::invalid("`distinct` expects a field name or a list of them")),
+        };
+        let mut seen = std::collections::HashSet::new();
+        rows.retain(|r| {
+            seen.insert(fields.iter().map(|f| r.get(f).cloned().unwrap_or(Value::Null).to_string()).collect::<Vec<_>>())
+        });
+    }
+    Ok(rows)
+}
