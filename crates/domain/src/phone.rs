@@ -67,6 +67,14 @@ impl PhoneE164 {
         self.0.trim_start_matches('+')
     }
 
+    /// The number as dialled inside its country, e.g. `050 123 4567` for `+971501234567`.
+    pub fn national_format(&self) -> String {
+        match phonenumber::parse(None, &self.0) {
+            Ok(number) => number.format().mode(Mode::National).to_string(),
+            Err(_) => self.0.clone(),
+        }
+    }
+
     /// The region the number belongs to, when the metadata can tell (shared calling codes like
     /// +1 resolve by number range).
     pub fn country(&self) -> Option<CountryCode> {
@@ -136,6 +144,7 @@ mod tests {
         assert_eq!(ae("050 123 4567").unwrap(), "+971501234567");
         assert_eq!(ae("(050) 123-4567").unwrap(), "+971501234567");
         assert_eq!(ae("050.123.4567").unwrap(), "+971501234567");
+        assert_eq!(PhoneE164::parse("050 123 4567", CountryCode::AE).unwrap().national_format(), "050 123 4567");
     }
 
     #[test]
@@ -159,6 +168,7 @@ mod tests {
         assert_eq!(phone.as_str(), "+201001234567");
         assert_eq!(phone.digits(), "201001234567");
         assert_eq!(phone.country(), Some(CountryCode::EG));
+        assert_eq!(phone.national_format().replace(' ', ""), "01001234567");
         assert_eq!(PhoneE164::parse("010 0123 4567", CountryCode::EG).unwrap(), phone);
     }
 
