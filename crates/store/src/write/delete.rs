@@ -4,10 +4,9 @@ use policy::ir::ModelIdx;
 use policy::{Operation, SqlWriter};
 use serde_json::Value;
 
-use super::update::id_columns;
 use super::{Row, Writer};
 use crate::error::Result;
-use crate::filter::{render_id_match_unqualified, render_where};
+use crate::filter::render_id_match_unqualified;
 
 impl Writer<'_, '_> {
     /// Deletes a stored row (the caller has checked the delete rule) and records it.
@@ -43,26 +42,15 @@ impl Writer<'_, '_> {
         }
         if ctx.audit.is_some() {
             // One event per row: find the rows first, then delete them one by one.
-            let rows = self.select_raw_scoped(model, filter, &guard, scope).await?;
+            let rows = self.select_raw(model, filter, &guard, scope, None).await?;
             for row in &rows {
                 self.delete_row(model, row).await?;
             }
             return Ok(rows.len() as u64);
         }
         let mut w = ctx.writer();
-        w.push("DELETE FROM ").ident(&m.table).push(" WHERE (");
-        id_columns(&mut w, m, None);
-        w.push(") IN (SELECT ");
-        id_columns(&mut w, m, Some("t0"));
-        w.push(" FROM ").ident(&m.table).push(" AS t0 WHERE ");
-        render_where(ctx, &mut w, model, "t0", filter)?;
-        w.push(" AND ");
-        guard.render(&mut w, "t0");
-        if let Some(s) = scope {
-            w.push(" AND ");
-            s(&mut w);
-        }
-        w.push(")");
+        w.push("DELETE FROM ").ident(&m.table).push(" WHERE ");
+        self.write_ids_in(&mut w, model, filter, &guard, scope)?;
         let (sql, params) = w.finish();
         self.tx.execute(sql, params).await
     }

@@ -26,6 +26,22 @@ pub use audit::AuditAction;
 /// A raw row: every column by field name.
 pub type Row = Map<String, Value>;
 
+/// An extra condition on the row aliased `t0` (e.g. "is a child of this parent").
+pub type Scope<'s> = &'s (dyn Fn(&mut SqlWriter) + Sync);
+
+/// `"id"` or `t0."id"`, comma-separated for compound keys.
+pub(crate) fn id_columns(w: &mut SqlWriter, m: &policy::ir::Model, alias: Option<&str>) {
+    for (i, f) in m.id.iter().enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        match alias {
+            Some(a) => w.column(a, &m.fields[*f].column),
+            None => w.ident(&m.fields[*f].column),
+        };
+    }
+}
+
 /// Runs mutations for one caller inside one transaction.
 pub struct Writer<'c, 'a> {
     pub ctx: &'c Ctx<'a>,
@@ -102,13 +118,14 @@ impl<'c, 'a> Writer<'c, 'a> {
         out
     }
 
-    /// Rows of `model` matching `filter` AND `guard` (raw, no read rules), at most `limit`.
+    /// Rows of `model` matching `filter` AND `guard` (AND `scope`, a condition on `t0`), raw (no
+    /// read rules), at most `limit`.
     pub async fn select_raw(
         &mut self,
         model: ModelIdx,
         filter: Option<&Value>,
         guard: &Guard,
-        extra: Option<(&str, &Row)>,
+        scope: Option<Scope<'_>>,
         limit: Option<u32>,
     ) -> Result<Vec<Row>> {
         let mut w = self.ctx.writer();
@@ -118,12 +135,9 @@ impl<'c, 'a> Writer<'c, 'a> {
         render_where(self.ctx, &mut w, model, "t0", filter)?;
         w.push(" AND ");
         guard.render(&mut w, "t0");
-        if let Some((kind, ids)) = extra {
+        if let Some(s) = scope {
             w.push(" AND ");
-            match kind {
-                "ids" => render_id_match(self.ctx, &mut w, model, "t0", ids)?,
-                _ => return Err(StoreError::invalid("internal: unknown extra filter")),
-            }
+            s(&mut w);
         }
         if let Some(l) = limit {
             w.push(&format!(" LIMIT {l}"));
@@ -135,10 +149,37 @@ impl<'c, 'a> Writer<'c, 'a> {
 
     /// The raw row with these ids, whatever the rules say (after a write, to continue with it).
     pub async fn reload(&mut self, model: ModelIdx, ids: &Row) -> Result<Row> {
-        self.select_raw(model, None, &Guard::True, Some(("ids", ids)), Some(1))
+        self.select_raw(model, Some(&Value::Object(ids.clone())), &Guard::True, None, Some(1))
             .await?
             .pop()
             .ok_or_else(|| StoreError::not_found(&self.ctx.model(model).name))
+    }
+
+    /// Writes `(<id columns>) IN (SELECT t0.<id columns> FROM "T" AS t0 WHERE <filter> AND <guard>
+    /// [AND <scope>])`: the rows an `UPDATE`/`DELETE` may touch.
+    pub fn write_ids_in(
+        &self,
+        w: &mut SqlWriter,
+        model: ModelIdx,
+        filter: Option<&Value>,
+        guard: &Guard,
+        scope: Option<Scope<'_>>,
+    ) -> Result<()> {
+        let m = self.ctx.model(model);
+        w.push("(");
+        id_columns(w, m, None);
+        w.push(") IN (SELECT ");
+        id_columns(w, m, Some("t0"));
+        w.push(" FROM ").ident(&m.table).push(" AS t0 WHERE ");
+        render_where(self.ctx, w, model, "t0", filter)?;
+        w.push(" AND ");
+        guard.render(w, "t0");
+        if let Some(s) = scope {
+            w.push(" AND ");
+            s(w);
+        }
+        w.push(")");
+        Ok(())
     }
 
     /// Whether the row with `ids` passes `guard` (TRUE/FALSE guards need no query).

@@ -195,7 +195,7 @@ impl Writer<'_, '_> {
                         };
                         let guard = ctx.guard(target, Operation::Update);
                         let child = self
-                            .select_raw_scoped(target, filter, &guard, Some(&scope))
+                            .select_raw(target, filter, &guard, Some(&scope), None)
                             .await?
                             .into_iter()
                             .next()
@@ -221,7 +221,7 @@ impl Writer<'_, '_> {
                     for filter in filters {
                         let guard = ctx.guard(target, Operation::Delete);
                         let child = self
-                            .select_raw_scoped(target, filter, &guard, Some(&scope))
+                            .select_raw(target, filter, &guard, Some(&scope), None)
                             .await?
                             .into_iter()
                             .next()
@@ -246,7 +246,7 @@ impl Writer<'_, '_> {
                             .ok_or_else(|| StoreError::invalid("`upsert` needs `update`"))?;
                         let guard = ctx.guard(target, Operation::Update);
                         let existing = self
-                            .select_raw_scoped(target, item.get("where"), &guard, Some(&scope))
+                            .select_raw(target, item.get("where"), &guard, Some(&scope), None)
                             .await?
                             .into_iter()
                             .next();
@@ -301,15 +301,8 @@ impl Writer<'_, '_> {
                     }
                     w.ident(c).push(" = ").param(v.clone());
                 }
-                w.push(" WHERE (");
-                super::update::id_columns(&mut w, m, None);
-                w.push(") IN (SELECT ");
-                super::update::id_columns(&mut w, m, Some("t0"));
-                w.push(" FROM ").ident(&m.table).push(" AS t0 WHERE ");
-                crate::filter::render_where(ctx, &mut w, target, "t0", Some(filter))?;
-                w.push(" AND ");
-                guard.render(&mut w, "t0");
-                w.push(")");
+                w.push(" WHERE ");
+                self.write_ids_in(&mut w, target, Some(filter), &guard, None)?;
                 let (sql, params) = w.finish();
                 if self.tx.execute(sql, params).await? == 0 {
                     return Err(StoreError::not_found(&m.name));
@@ -390,17 +383,8 @@ impl Writer<'_, '_> {
                     }
                     w.ident(c).push(" = NULL");
                 }
-                w.push(" WHERE (");
-                super::update::id_columns(&mut w, m, None);
-                w.push(") IN (SELECT ");
-                super::update::id_columns(&mut w, m, Some("t0"));
-                w.push(" FROM ").ident(&m.table).push(" AS t0 WHERE ");
-                link.write(&mut w);
-                w.push(" AND ");
-                crate::filter::render_where(ctx, &mut w, target, "t0", filter)?;
-                w.push(" AND ");
-                guard.render(&mut w, "t0");
-                w.push(")");
+                w.push(" WHERE ");
+                self.write_ids_in(&mut w, target, filter, &guard, Some(&|w: &mut SqlWriter| link.write(w)))?;
                 let (sql, params) = w.finish();
                 self.tx.execute(sql, params).await?;
             }

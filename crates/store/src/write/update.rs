@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 
 use super::create::{reject_nested, where_and};
 use super::{Row, Subject, Writer, field_of};
-use crate::ctx::Guard;
 use crate::error::{Result, StoreError};
 use crate::filter::{render_id_match, render_where};
 use crate::value::{now_string, to_sql};
@@ -329,24 +328,13 @@ impl Writer<'_, '_> {
         let pre_rows = if post.is_true() && ctx.audit.is_none() {
             Vec::new()
         } else {
-            self.select_raw_scoped(model, filter, &guard, scope).await?
+            self.select_raw(model, filter, &guard, scope, None).await?
         };
         let mut w = ctx.writer();
         w.push("UPDATE ").ident(&m.table).push(" SET ");
         write_assigns(&mut w, m, &assigns);
-        w.push(" WHERE (");
-        id_columns(&mut w, m, None);
-        w.push(") IN (SELECT ");
-        id_columns(&mut w, m, Some("t0"));
-        w.push(" FROM ").ident(&m.table).push(" AS t0 WHERE ");
-        render_where(ctx, &mut w, model, "t0", filter)?;
-        w.push(" AND ");
-        guard.render(&mut w, "t0");
-        if let Some(s) = scope {
-            w.push(" AND ");
-            s(&mut w);
-        }
-        w.push(")");
+        w.push(" WHERE ");
+        self.write_ids_in(&mut w, model, filter, &guard, scope)?;
         let (sql, params) = w.finish();
         let n = self.tx.execute(sql, params).await?;
         for pre in &pre_rows {
@@ -368,32 +356,6 @@ impl Writer<'_, '_> {
         }
         Ok(n)
     }
-
-    pub(super) async fn select_raw_scoped(
-        &mut self,
-        model: ModelIdx,
-        filter: Option<&Value>,
-        guard: &Guard,
-        scope: Option<&(dyn Fn(&mut SqlWriter) + Sync)>,
-    ) -> Result<Vec<Row>> {
-        match scope {
-            None => self.select_raw(model, filter, guard, None, None).await,
-            Some(s) => {
-                let mut w = self.ctx.writer();
-                w.push("SELECT ");
-                self.raw_json(&mut w, model, Some("t0"));
-                w.push(" FROM ").ident(&self.ctx.model(model).table).push(" AS t0 WHERE ");
-                render_where(self.ctx, &mut w, model, "t0", filter)?;
-                w.push(" AND ");
-                guard.render(&mut w, "t0");
-                w.push(" AND ");
-                s(&mut w);
-                let (sql, params) = w.finish();
-                let rows = self.tx.fetch_json(sql, params).await?;
-                Ok(rows.into_iter().map(|r| self.normalize_raw(model, r)).collect())
-            }
-        }
-    }
 }
 
 fn write_assigns(w: &mut SqlWriter, m: &policy::ir::Model, assigns: &[(FieldIdx, Assign)]) {
@@ -411,18 +373,5 @@ fn write_assigns(w: &mut SqlWriter, m: &policy::ir::Model, assigns: &[(FieldIdx,
                 w.ident(col).push(&format!(" {op} ")).param(v.clone());
             }
         }
-    }
-}
-
-/// `"id"` or `t0."id"`, comma-separated for compound keys.
-pub(super) fn id_columns(w: &mut SqlWriter, m: &policy::ir::Model, alias: Option<&str>) {
-    for (i, f) in m.id.iter().enumerate() {
-        if i > 0 {
-            w.push(", ");
-        }
-        match alias {
-            Some(a) => w.column(a, &m.fields[*f].column),
-            None => w.ident(&m.fields[*f].column),
-        };
     }
 }
