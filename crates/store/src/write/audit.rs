@@ -81,7 +81,8 @@ impl Writer<'_, '_> {
             .get(&["tenantId".to_owned()])
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .or_else(|| row.get("tenantId").and_then(Value::as_str).map(str::to_owned));
+            .or_else(|| row.get("tenantId").and_then(Value::as_str).map(str::to_owned))
+            .or_else(|| own_tenant_id(ctx.schema, audit, model, row));
         let actor = ctx.auth.get(&["id".to_owned()]).and_then(Value::as_str).map(str::to_owned);
         let am = ctx.model(audit);
         let values: [(&str, SqlValue); 8] = [
@@ -118,6 +119,22 @@ impl Writer<'_, '_> {
         self.tx.execute(sql, params).await?;
         Ok(())
     }
+}
+
+/// For the tenant model itself (the target of the audit model's `tenantId` foreign key), the
+/// record's own key is its tenant.
+fn own_tenant_id(schema: &policy::ir::Schema, audit: ModelIdx, model: ModelIdx, row: &Row) -> Option<String> {
+    let am = schema.model(audit);
+    let tenant_field = am.field_index("tenantId")?;
+    am.fields.iter().find_map(|f| {
+        let rel = f.relation()?;
+        let policy::ir::RelationKind::Owned { fields, references, .. } = &rel.kind else { return None };
+        if rel.target != model || fields.as_slice() != [tenant_field] {
+            return None;
+        }
+        let name = &schema.model(model).fields[*references.first()?].name;
+        row.get(name).and_then(Value::as_str).map(str::to_owned)
+    })
 }
 
 /// Columns whose values never go into the audit log (unreadable to everyone: `@deny('read', true)`).
