@@ -11,7 +11,8 @@
 //!
 //! `auth()` is read from the transaction-local setting `manzil.auth` (the engine runs
 //! `set_config('manzil.auth', <json>, true)` at the start of each transaction); unset means
-//! anonymous.
+//! anonymous. The engine's system actor (`as_system`) sets `{"$system": true}`, which every policy
+//! admits through `manzil_is_system()`.
 //!
 //! **The wall is never stricter than the engine.** A policy cannot see `before()`, and a rule that
 //! reads another table (a to-one traversal, a collection predicate, `check()`) would be evaluated
@@ -68,6 +69,12 @@ const HEADER: &str = "\
 -- engine with set_config('manzil.auth', <json>, true); unset means anonymous. Rules that read
 -- before() or another table are enforced more permissively here (see the warnings); field-level
 -- rules are enforced by the engine only.
+
+-- The engine's named bypass (`as_system(\"reason\")`) runs with {\"$system\": true} as its auth
+-- context; every policy lets it through. Only the engine sets manzil.auth, and it exposes no raw SQL.
+CREATE OR REPLACE FUNCTION manzil_is_system() RETURNS boolean LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce((NULLIF(current_setting('manzil.auth', true), '')::jsonb ->> '$system') = 'true', false)
+$fn$;
 ";
 
 const COMMANDS: [(Operation, &str, &str); 4] = [
@@ -161,13 +168,16 @@ fn model_policies(policies: &PolicySet, mi: ModelIdx, model: &Model, out: &mut S
         let _ = write!(out, "CREATE POLICY {} ON {table} FOR {command}", quote_ident(name));
         match (command, check) {
             ("INSERT", _) => {
-                let _ = writeln!(out, " WITH CHECK {using};");
+                let _ = writeln!(out, " WITH CHECK (manzil_is_system() OR {using});");
             }
             (_, Some(check)) => {
-                let _ = writeln!(out, " USING {using} WITH CHECK {check};");
+                let _ = writeln!(
+                    out,
+                    " USING (manzil_is_system() OR {using}) WITH CHECK (manzil_is_system() OR {check});"
+                );
             }
             _ => {
-                let _ = writeln!(out, " USING {using};");
+                let _ = writeln!(out, " USING (manzil_is_system() OR {using});");
             }
         }
         for (ri, rule_op, why) in relaxed {

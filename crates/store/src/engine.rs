@@ -86,8 +86,12 @@ impl Db {
         &self.inner.policies
     }
 
-    /// A client that runs every query under `auth`'s rules.
-    pub fn for_auth(&self, auth: Auth) -> Client {
+    /// A client that runs every query under `auth`'s rules. A `$system` member is removed: only
+    /// [`Db::as_system`] may claim the system actor (the RLS policies admit it).
+    pub fn for_auth(&self, mut auth: Auth) -> Client {
+        if let Some(serde_json::Value::Object(o)) = &mut auth.0 {
+            o.remove("$system");
+        }
         Client { db: self.clone(), auth, system: false, explain: false }
     }
 
@@ -115,6 +119,10 @@ impl Db {
 
     pub async fn close(&self) {
         self.inner.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.inner.pool
     }
 
     /// Runs one bound statement outside the rules (seeding join tables in test cases).

@@ -122,6 +122,13 @@ async fn rls_stands_alone_without_engine_filters() {
     let anon = bare.for_auth(Auth(None));
     assert_eq!(anon.count("Lead", json!({})).await.expect("count"), json!(0), "anonymous sees nothing");
 
+    // The engine's named system actor passes the wall (every policy admits manzil_is_system()).
+    let system_via_app = app.as_system("test: system actor under RLS");
+    assert_eq!(system_via_app.count("Lead", json!({})).await.expect("count"), json!(4));
+    // …and nobody else can claim to be it by auth value alone through the engine.
+    let pretender = bare.for_auth(Auth(Some(json!({ "$system": true, "tenantId": "t1", "id": "a1", "role": "AGENT" }))));
+    assert_eq!(pretender.count("Lead", json!({})).await.expect("count"), json!(1));
+
     // Victim data is unchanged.
     let t1_names = sys
         .find_many("Lead", json!({ "where": { "tenantId": "t1" }, "orderBy": { "id": "asc" } }))

@@ -67,9 +67,9 @@ pub(super) fn join_table_policies(policies: &PolicySet, jt: &JoinTable, out: &mu
     let read = both(None)?;
     let write = both(Some(Operation::Update))?;
     for (name, clause) in [
-        ("manzil_read", format!("FOR SELECT USING {read}")),
-        ("manzil_create", format!("FOR INSERT WITH CHECK {write}")),
-        ("manzil_delete", format!("FOR DELETE USING {write}")),
+        ("manzil_read", format!("FOR SELECT USING (manzil_is_system() OR {read})")),
+        ("manzil_create", format!("FOR INSERT WITH CHECK (manzil_is_system() OR {write})")),
+        ("manzil_delete", format!("FOR DELETE USING (manzil_is_system() OR {write})")),
     ] {
         let _ = writeln!(out, "DROP POLICY IF EXISTS {} ON {table};", quote_ident(name));
         let _ = writeln!(out, "CREATE POLICY {} ON {table} {clause};", quote_ident(name));
