@@ -171,10 +171,8 @@ fn model_policies(policies: &PolicySet, mi: ModelIdx, model: &Model, out: &mut S
                 let _ = writeln!(out, " WITH CHECK (manzil_is_system() OR {using});");
             }
             (_, Some(check)) => {
-                let _ = writeln!(
-                    out,
-                    " USING (manzil_is_system() OR {using}) WITH CHECK (manzil_is_system() OR {check});"
-                );
+                let _ =
+                    writeln!(out, " USING (manzil_is_system() OR {using}) WITH CHECK (manzil_is_system() OR {check});");
             }
             _ => {
                 let _ = writeln!(out, " USING (manzil_is_system() OR {using});");

@@ -1,6 +1,6 @@
 //! `manzil`: the command-line entry point and composition root.
 
-mod cli;
+use manzil::cli;
 
 use clap::Parser;
 

@@ -87,6 +87,14 @@ impl Pool {
         Ok(())
     }
 
+    /// Open and idle connections.
+    pub fn stats(&self) -> crate::bootstrap::PoolStats {
+        match self {
+            Pool::Sqlite(p) => crate::bootstrap::PoolStats { size: p.size(), idle: p.num_idle() },
+            Pool::Postgres(p) => crate::bootstrap::PoolStats { size: p.size(), idle: p.num_idle() },
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Pool::Sqlite(p) => p.close().await,

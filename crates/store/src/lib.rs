@@ -4,6 +4,7 @@
 //! the named bypass `db.as_system("reason")`. Rules come from the schema, compiled once
 //! ([`policy::PolicySet`]), folded per request, and rendered into each statement.
 
+mod bootstrap;
 pub mod cases;
 mod ctx;
 mod engine;
@@ -15,6 +16,7 @@ mod select;
 mod value;
 mod write;
 
+pub use bootstrap::{PoolStats, SchemaState};
 pub use engine::{Client, Db, DbOptions};
 pub use error::{DeniedBy, RejectReason, Result, StoreError};
 pub use exec::redact;

@@ -126,7 +126,8 @@ async fn rls_stands_alone_without_engine_filters() {
     let system_via_app = app.as_system("test: system actor under RLS");
     assert_eq!(system_via_app.count("Lead", json!({})).await.expect("count"), json!(4));
     // …and nobody else can claim to be it by auth value alone through the engine.
-    let pretender = bare.for_auth(Auth(Some(json!({ "$system": true, "tenantId": "t1", "id": "a1", "role": "AGENT" }))));
+    let pretender =
+        bare.for_auth(Auth(Some(json!({ "$system": true, "tenantId": "t1", "id": "a1", "role": "AGENT" }))));
     assert_eq!(pretender.count("Lead", json!({})).await.expect("count"), json!(1));
 
     // Victim data is unchanged.

@@ -2,7 +2,11 @@
 
 mod policy_cmd;
 mod schema_cmd;
+mod serve_cmd;
+mod tenant_cmd;
+mod user_cmd;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -11,8 +15,29 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "manzil", version, about)]
 pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Flags every command that touches the database understands.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// A TOML config file (layered over the defaults, under the environment).
+    #[arg(long, global = true, env = "MANZIL_CONFIG")]
+    config: Option<PathBuf>,
+    /// The data directory (SQLite database, files, generated JWT key); default `./data`.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The config tree with these flags (and `port`) applied.
+    fn config(&self, port: Option<u16>) -> anyhow::Result<crate::config::Config> {
+        let overrides = crate::config::Overrides { port, data_dir: self.data_dir.clone() };
+        crate::config::Config::load(self.config.as_deref(), &overrides).map_err(anyhow::Error::msg)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -23,6 +48,14 @@ enum Command {
     /// The database schema generated from `schema.zmodel`.
     #[command(subcommand)]
     Schema(schema_cmd::SchemaCommand),
+    /// Runs the HTTP server.
+    Serve(serve_cmd::ServeArgs),
+    /// Manages agencies.
+    #[command(subcommand)]
+    Tenant(tenant_cmd::TenantCommand),
+    /// Manages users.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
 }
 
 /// SQL dialect selector for commands that print or run SQL.
@@ -45,6 +78,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Policy(cmd) => policy_cmd::run(cmd).await,
         Command::Schema(cmd) => schema_cmd::run(cmd),
+        Command::Serve(args) => serve_cmd::run(args, &cli.global).await,
+        Command::Tenant(cmd) => tenant_cmd::run(cmd, &cli.global).await,
+        Command::User(cmd) => user_cmd::run(cmd, &cli.global).await,
     }
 }
 

@@ -1,0 +1,127 @@
+//! Agencies (tenants): creating one, and finding one by the subdomain a request came in on.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use store::{Db, StoreError};
+
+use domain::{Locale, TenantSlug};
+
+/// An agency, as the rest of the server sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub default_locale: Locale,
+    pub currency: String,
+    pub time_zone: String,
+    pub country: String,
+}
+
+impl Tenant {
+    fn from_row(row: &Value) -> Option<Tenant> {
+        let s = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_owned);
+        Some(Tenant {
+            id: s("id")?,
+            slug: s("slug")?,
+            name: s("name")?,
+            default_locale: s("defaultLocale").and_then(|l| Locale::parse(&l).ok()).unwrap_or(Locale::Ar),
+            currency: s("currency")?,
+            time_zone: s("timeZone")?,
+            country: s("country")?,
+        })
+    }
+}
+
+/// What `manzil tenant create` asks for.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub slug: String,
+    pub name: String,
+    pub default_locale: Locale,
+    pub currency: String,
+    pub country: String,
+}
+
+/// Why a tenant use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TenantError {
+    #[error("no agency with this subdomain")]
+    NotFound,
+    #[error("the subdomain `{0}` is taken")]
+    SlugTaken(String),
+    #[error("`{0}` is not a valid subdomain: {1}")]
+    InvalidSlug(String, domain::TenantSlugError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates an agency (sign-up and the CLI; runs as system: no caller exists yet).
+pub async fn create(db: &Db, new: NewTenant) -> Result<Tenant, TenantError> {
+    let slug = TenantSlug::parse(&new.slug).map_err(|e| TenantError::InvalidSlug(new.slug.clone(), e))?;
+    let row = db
+        .as_system("tenants: create an agency")
+        .create(
+            "Tenant",
+            json!({"data": {
+                "slug": slug.as_str(),
+                "name": new.name,
+                "defaultLocale": new.default_locale.as_str(),
+                "currency": new.currency,
+                "country": new.country,
+            }}),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::UniqueViolation { .. } => TenantError::SlugTaken(slug.to_string()),
+            e => TenantError::Store(e),
+        })?;
+    Tenant::from_row(&row).ok_or(TenantError::NotFound)
+}
+
+/// Finds agencies by subdomain, remembering answers for a few seconds (found ones only: a new
+/// agency is reachable at once, a removed one at most `ttl` later).
+pub struct TenantDirectory {
+    db: Db,
+    ttl: Duration,
+    cache: Mutex<HashMap<String, (Instant, Tenant)>>,
+}
+
+impl TenantDirectory {
+    pub fn new(db: Db, ttl: Duration) -> Self {
+        Self { db, ttl, cache: Mutex::new(HashMap::new()) }
+    }
+
+    /// The agency at `slug`, or [`TenantError::NotFound`].
+    pub async fn by_slug(&self, slug: &str) -> Result<Tenant, TenantError> {
+        let Ok(slug) = TenantSlug::parse(slug) else { return Err(TenantError::NotFound) };
+        let slug = slug.as_str();
+        if let Some(t) = self.cached(slug) {
+            return Ok(t);
+        }
+        let row = self
+            .db
+            .as_system("tenants: resolve the request's subdomain")
+            .run("Tenant", "findUnique", &json!({"where": {"slug": slug}}))
+            .await?;
+        let tenant = Tenant::from_row(&row).ok_or(TenantError::NotFound)?;
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(slug.to_owned(), (Instant::now(), tenant.clone()));
+        }
+        Ok(tenant)
+    }
+
+    fn cached(&self, slug: &str) -> Option<Tenant> {
+        let cache = self.cache.lock().ok()?;
+        let (at, t) = cache.get(slug)?;
+        (at.elapsed() < self.ttl).then(|| t.clone())
+    }
+}

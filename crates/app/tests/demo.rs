@@ -1,0 +1,86 @@
+//! The demo seed: two agencies with predictable logins, ~200 leads and ~50 listings each, valid
+//! for the rules (an agent sees only their own leads), seeded once.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on broken fixtures")]
+
+use serde_json::json;
+use store::{Auth, Db, DbOptions};
+
+#[tokio::test]
+async fn demo_seeds_two_agencies_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    let schema = policy::load(include_str!("../../../schema.zmodel")).expect("schema").schema;
+    let opts = DbOptions { audit_model: Some("AuditEvent".to_owned()), ..DbOptions::default() };
+    let db = Db::connect(&url, schema, opts).await.expect("db");
+    db.create_tables().await.expect("tables");
+
+    let agencies = app::demo::seed(&db).await.expect("seed");
+    assert_eq!(agencies.iter().map(|a| a.slug).collect::<Vec<_>>(), vec!["dar", "harbor"]);
+    assert!(agencies[0].logins.contains(&"agent1@dar.demo".to_owned()));
+    assert!(agencies[1].logins.contains(&"admin@harbor.demo".to_owned()));
+
+    let sys = db.as_system("test check");
+    for slug in ["dar", "harbor"] {
+        let tenant = sys.run("Tenant", "findUnique", &json!({ "where": { "slug": slug } })).await.expect("tenant");
+        let tid = tenant["id"].as_str().expect("id");
+        let count = |model: &'static str| {
+            let sys = sys.clone();
+            let tid = tid.to_owned();
+            async move { sys.count(model, json!({ "where": { "tenantId": tid } })).await.expect("count") }
+        };
+        assert_eq!(count("User").await, json!(5));
+        assert_eq!(count("Lead").await, json!(200));
+        assert_eq!(count("Property").await, json!(50));
+        assert!(count("Deal").await.as_i64().unwrap_or(0) >= 15);
+        assert!(count("Activity").await.as_i64().unwrap_or(0) >= 90);
+    }
+    let dar = sys.run("Tenant", "findUnique", &json!({ "where": { "slug": "dar" } })).await.expect("dar");
+    assert_eq!(dar["defaultLocale"], "ar");
+    let agent = sys
+        .run(
+            "User",
+            "findFirst",
+            &json!({ "where": { "email": "agent1@dar.demo" }, "select": { "id": true, "name": true, "locale": true } }),
+        )
+        .await
+        .expect("agent");
+    assert_eq!(agent["locale"], "ar");
+    assert!(
+        agent["name"].as_str().is_some_and(|n| n.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
+        "Arabic name: {agent}"
+    );
+
+    // The demo respects the rules: an agent sees only the leads assigned to them.
+    let as_agent = db.for_auth(Auth(Some(json!({ "id": agent["id"], "tenantId": dar["id"], "role": "AGENT" }))));
+    let mine = as_agent.count("Lead", json!({})).await.expect("count").as_i64().unwrap_or(0);
+    assert!(mine > 0 && mine < 200, "agent sees {mine} leads");
+
+    // The demo password works: an argon2id hash that verifies, and no caller can read it.
+    let stored = sys
+        .run(
+            "User",
+            "findFirst",
+            &json!({ "where": { "email": "agent1@dar.demo" }, "select": { "passwordHash": true } }),
+        )
+        .await
+        .expect("hash");
+    let hash = stored["passwordHash"].as_str().expect("hash").to_owned();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(app::auth::password::verify(app::demo::DEMO_PASSWORD.to_owned(), Some(hash)).await);
+    let admin = db.for_auth(Auth(Some(json!({ "id": "x", "tenantId": dar["id"], "role": "ADMIN" }))));
+    let seen = admin
+        .run(
+            "User",
+            "findFirst",
+            &json!({ "where": { "email": "agent1@dar.demo" }, "select": { "passwordHash": true } }),
+        )
+        .await
+        .expect("admin read");
+    assert!(seen["passwordHash"].is_null(), "not even an admin reads a password hash: {seen}");
+
+    // Seeding again changes nothing.
+    app::demo::seed(&db).await.expect("seed again");
+    assert_eq!(sys.count("Tenant", json!({})).await.expect("count"), json!(2));
+    assert_eq!(sys.count("Lead", json!({})).await.expect("count"), json!(400));
+}

@@ -1,0 +1,74 @@
+//! `manzil serve`: runs the HTTP server until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::config::Mode;
+use crate::serve;
+
+/// Flags of `manzil serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (overrides `server.port`).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Load the demo agencies (`dar`, Arabic; `harbor`, English) with users, leads, listings,
+    /// deals and activities, once, and print their logins. Never without this flag.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub async fn run(args: ServeArgs, global: &super::GlobalArgs) -> anyhow::Result<ExitCode> {
+    let config = global.config(args.port)?;
+    crate::telemetry::init(&config.log);
+    let running = serve::start(&config, Mode::Serve).await?;
+    let port = running.addr.port();
+    let domain = &config.server.base_domain;
+    println!("Manzil is listening on http://{}", running.addr);
+    if args.demo {
+        let agencies = app::demo::seed(&running.app.db).await.context("cannot load the demo data")?;
+        println!();
+        for agency in &agencies {
+            println!("  {} — http://{}.{domain}:{port}/", agency.name, agency.slug);
+            println!("    logins (password `{}`): {}", app::demo::DEMO_PASSWORD, agency.logins.join(", "));
+        }
+        let first = agencies.first().map(|a| a.slug).unwrap_or("dar");
+        println!();
+        println!("  try the API:");
+        println!(
+            "    curl -s http://{first}.{domain}:{port}/api/v1/auth/login -H 'content-type: application/json' \\\n      -d '{{\"email\":\"agent1@{first}.demo\",\"password\":\"{}\"}}'",
+            app::demo::DEMO_PASSWORD
+        );
+    } else {
+        println!("  agencies:  http://<slug>.{domain}:{port}/  (create one with `manzil tenant create`)");
+    }
+    println!("  health:    http://{domain}:{port}/healthz   metrics: http://{domain}:{port}/metrics");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,101 @@
+//! Starting the HTTP server: database, schema, use cases, router, listener. `manzil serve` and
+//! the HTTP tests both go through [`start`], so the tests run the real thing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{Config, Mode, load_or_create_jwt_key};
+
+/// Connects to the configured database (creating the SQLite file's directory) and creates the
+/// schema's tables when the database is empty. The audit hook is on.
+///
+/// Table creation is guarded by the `_manzil_schema` version table (see
+/// [`store::Db::ensure_tables`]); real per-dialect migrations replace it later.
+pub async fn open_db(config: &Config) -> anyhow::Result<store::Db> {
+    let url = config.database_url();
+    let url = url.expose();
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//").split('?').next().unwrap_or_default();
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+    }
+    let schema = app::schema::load()?;
+    let opts = store::DbOptions {
+        max_connections: config.database.max_connections,
+        audit_model: Some("AuditEvent".into()),
+        ..store::DbOptions::default()
+    };
+    let db = store::Db::connect(url, schema, opts)
+        .await
+        .with_context(|| format!("cannot connect to the database {}", store::redact(url)))?;
+    match db.ensure_tables(app::schema::VERSION).await.context("cannot create the tables")? {
+        store::SchemaState::Created { version } => tracing::info!(version, "created the database tables"),
+        store::SchemaState::Existing { version } => tracing::debug!(version, "database tables present"),
+    }
+    Ok(db)
+}
+
+/// Builds the use cases over `db` with the configured (or generated) signing key.
+pub fn build_app(config: &Config, db: store::Db) -> anyhow::Result<Arc<app::App>> {
+    let secret = match &config.auth.jwt_secret {
+        Some(s) => s.clone(),
+        None => load_or_create_jwt_key(&config.jwt_key_path()).map_err(anyhow::Error::msg)?,
+    };
+    Ok(Arc::new(app::App::new(db, secret.expose().as_bytes(), config.auth_settings())))
+}
+
+/// A server running in this process.
+pub struct Running {
+    /// The address it listens on (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    pub app: Arc<app::App>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets open requests finish (10 s at most) and closes the pool.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        self.app.db.close().await;
+    }
+}
+
+/// Validates the config, opens the database, binds and serves in a background task.
+pub async fn start(config: &Config, mode: Mode) -> anyhow::Result<Running> {
+    config.validate(mode).map_err(anyhow::Error::msg)?;
+    let db = open_db(config).await?;
+    std::fs::create_dir_all(config.files_dir())
+        .with_context(|| format!("cannot create the files directory {}", config.files_dir().display()))?;
+    let app = build_app(config, db)?;
+    let state = web::AppState {
+        app: app.clone(),
+        settings: Arc::new(web::WebSettings {
+            base_domain: config.server.base_domain.to_ascii_lowercase(),
+            secure_cookies: config.server.secure_cookies,
+            json_limit: config.server.json_limit_bytes,
+            refresh_ttl: config.auth_settings().refresh_ttl,
+        }),
+        metrics: web::install_metrics(),
+    };
+    let router = web::router(state);
+    let bind = SocketAddr::new(config.server.host, config.server.port);
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let (shutdown, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running { addr, app, shutdown, task })
+}

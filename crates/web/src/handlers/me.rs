@@ -1,0 +1,15 @@
+//! `GET /api/v1/me`: the caller's own profile, read under their own rules.
+
+use axum::Json;
+use axum::extract::State;
+
+use app::users::UserView;
+
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::ApiError;
+
+/// The signed-in user.
+pub async fn me(State(state): State<AppState>, CurrentActor(actor): CurrentActor) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(app::users::me(&state.app.db, &actor).await?))
+}
