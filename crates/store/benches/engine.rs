@@ -5,7 +5,8 @@
 //! `postgres://postgres@127.0.0.1:5432/test`; set `MANZIL_BENCH_SKIP_PG=1` to skip it).
 //!
 //! Baselines, both written by hand with the same meaning as the engine's query:
-//! * "hand SQL (JSON)": the same rows as JSON text built by the database, parsed with serde_json;
+//! * "hand SQL (JSON)": the same rows as JSON text built by the database (on PostgreSQL paged
+//!   before the JSON is built, as a careful author would), parsed with serde_json;
 //! * "hand SQL (columns)": plain columns decoded by sqlx into a struct, then turned into JSON
 //!   values — what a hand-written service would do.
 
@@ -57,26 +58,6 @@ model Lead extends TenantOwned {
 struct Measure {
     label: String,
     per_query: Duration,
-}
-
-async fn time_it<F, Fut>(label: &str, iterations: u32, mut f: F) -> Measure
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = usize>,
-{
-    for _ in 0..iterations / 10 {
-        std::hint::black_box(f().await);
-    }
-    let mut samples = Vec::with_capacity(5);
-    for _ in 0..5 {
-        let start = Instant::now();
-        for _ in 0..iterations / 5 {
-            std::hint::black_box(f().await);
-        }
-        samples.push(start.elapsed() / (iterations / 5));
-    }
-    samples.sort();
-    Measure { label: label.to_owned(), per_query: samples[2] }
 }
 
 #[derive(sqlx::FromRow)]
@@ -132,6 +113,113 @@ async fn seed(db: &Db) {
     assert_eq!(n, json!(TENANTS * LEADS_PER_TENANT));
 }
 
+/// The three ways of answering the same question.
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    Engine,
+    HandJson,
+    HandColumns,
+}
+
+impl Variant {
+    fn label(self) -> &'static str {
+        match self {
+            Variant::Engine => "engine findMany",
+            Variant::HandJson => "hand SQL (JSON)",
+            Variant::HandColumns => "hand SQL (columns)",
+        }
+    }
+}
+
+enum Raw {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+struct Queries {
+    json_sql: String,
+    columns_sql: String,
+    binds: Vec<&'static str>,
+}
+
+async fn run_once(v: Variant, client: &store::Client, args: &Value, raw: &Raw, q: &Queries) -> usize {
+    macro_rules! bound {
+        ($query:expr) => {{
+            let mut query = $query;
+            for b in &q.binds {
+                query = query.bind(*b);
+            }
+            query
+        }};
+    }
+    match (v, raw) {
+        (Variant::Engine, _) => {
+            client.find_many("Lead", args.clone()).await.map(|v| v.as_array().map_or(0, Vec::len)).unwrap_or(0)
+        }
+        (Variant::HandJson, Raw::Sqlite(pool)) => {
+            let rows = bound!(sqlx::query(AssertSqlSafe(q.json_sql.clone()))).fetch_all(pool).await.expect("query");
+            rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+        }
+        (Variant::HandJson, Raw::Postgres(pool)) => {
+            let rows = bound!(sqlx::query(AssertSqlSafe(q.json_sql.clone()))).fetch_all(pool).await.expect("query");
+            rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+        }
+        (Variant::HandColumns, Raw::Sqlite(pool)) => {
+            let rows = bound!(sqlx::query_as::<_, LeadRow>(AssertSqlSafe(q.columns_sql.clone())))
+                .fetch_all(pool)
+                .await
+                .expect("query");
+            rows.into_iter().map(lead_json).count()
+        }
+        (Variant::HandColumns, Raw::Postgres(pool)) => {
+            let rows = bound!(sqlx::query_as::<_, LeadRow>(AssertSqlSafe(q.columns_sql.clone())))
+                .fetch_all(pool)
+                .await
+                .expect("query");
+            rows.into_iter().map(lead_json).count()
+        }
+    }
+}
+
+/// Runs the variants interleaved (round after round, in turn), so a change in machine load
+/// affects them alike; reports each variant's median round.
+async fn measure(
+    name: &str,
+    role: &str,
+    iterations: u32,
+    client: &store::Client,
+    args: &Value,
+    raw: &Raw,
+    q: &Queries,
+) -> Vec<Measure> {
+    let variants = [Variant::Engine, Variant::HandJson, Variant::HandColumns];
+    for v in variants {
+        for _ in 0..iterations / 20 {
+            std::hint::black_box(run_once(v, client, args, raw, q).await);
+        }
+    }
+    const ROUNDS: u32 = 20;
+    let per_round = (iterations / ROUNDS).max(1);
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
+    for _ in 0..ROUNDS {
+        for (i, v) in variants.iter().enumerate() {
+            let start = Instant::now();
+            for _ in 0..per_round {
+                std::hint::black_box(run_once(*v, client, args, raw, q).await);
+            }
+            samples[i].push(start.elapsed() / per_round);
+        }
+    }
+    variants
+        .iter()
+        .zip(samples)
+        .map(|(v, mut s)| {
+            s.sort();
+            Measure { label: format!("{name} {role}: {}", v.label()), per_query: s[s.len() / 2] }
+        })
+        .collect()
+}
+
 async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
     let db = Db::connect(
         url,
@@ -141,100 +229,49 @@ async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
     .await
     .expect("connect");
     seed(&db).await;
-    let raw_sqlite =
-        if url.starts_with("sqlite") { Some(sqlx::SqlitePool::connect(url).await.expect("sqlite")) } else { None };
-    let raw_pg = if url.starts_with("postgres") {
-        Some(sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(url).await.expect("pg"))
+    let pg = url.starts_with("postgres");
+    let raw = if pg {
+        Raw::Postgres(sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(url).await.expect("pg"))
     } else {
-        None
+        Raw::Sqlite(sqlx::SqlitePool::connect(url).await.expect("sqlite"))
     };
     let args = json!({ "take": 50, "orderBy": { "id": "asc" } });
     let mut out = Vec::new();
-    for (role, auth, filter) in [
+    for (role, auth, filter, binds) in [
         (
             "agent",
             json!({"id": "agent42_3", "tenantId": "t42", "role": "AGENT"}),
             "\"tenantId\" = $1 AND \"assigneeId\" = $2",
+            vec!["t42", "agent42_3"],
         ),
-        ("admin", json!({"id": "admin42", "tenantId": "t42", "role": "ADMIN"}), "\"tenantId\" = $1"),
+        ("admin", json!({"id": "admin42", "tenantId": "t42", "role": "ADMIN"}), "\"tenantId\" = $1", vec!["t42"]),
     ] {
         let client = db.for_auth(Auth(Some(auth)));
         let expected = client.find_many("Lead", args.clone()).await.expect("engine");
         assert_eq!(expected.as_array().map(Vec::len), Some(50));
-        out.push(
-            time_it(&format!("{name} {role}: engine findMany"), iterations, || async {
-                client.find_many("Lead", args.clone()).await.map(|v| v.as_array().map_or(0, Vec::len)).unwrap_or(0)
-            })
-            .await,
-        );
-        let cols = "\"tenantId\", \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", \"createdAt\"";
-        let binds: Vec<&str> = if role == "agent" { vec!["t42", "agent42_3"] } else { vec!["t42"] };
-        if let Some(pool) = &raw_sqlite {
-            let sql = format!(
-                "SELECT {cols} FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50",
-                filter.replace("$1", "?").replace("$2", "?")
-            );
-            let json_sql = format!(
-                "SELECT json_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\") FROM \"Lead\" WHERE {} ORDER BY \"id\" LIMIT 50",
-                filter.replace("$1", "?").replace("$2", "?")
-            );
-            out.push(
-                time_it(&format!("{name} {role}: hand SQL (JSON)"), iterations, || async {
-                    let mut q = sqlx::query(AssertSqlSafe(json_sql.clone()));
-                    for b in &binds {
-                        q = q.bind(*b);
-                    }
-                    let rows = q.fetch_all(pool).await.expect("query");
-                    rows.iter()
-                        .map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0))
-                        .sum()
-                })
-                .await,
-            );
-            out.push(
-                time_it(&format!("{name} {role}: hand SQL (columns)"), iterations, || async {
-                    let mut q = sqlx::query_as::<_, LeadRow>(AssertSqlSafe(sql.clone()));
-                    for b in &binds {
-                        q = q.bind(*b);
-                    }
-                    let rows = q.fetch_all(pool).await.expect("query");
-                    rows.into_iter().map(lead_json).count()
-                })
-                .await,
-            );
-        }
-        if let Some(pool) = &raw_pg {
-            let sql = format!(
-                "SELECT \"tenantId\", \"id\"::int8 AS \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS \"createdAt\" FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
-            );
-            let json_sql = format!(
-                "SELECT json_build_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\")::text FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
-            );
-            out.push(
-                time_it(&format!("{name} {role}: hand SQL (JSON)"), iterations, || async {
-                    let mut q = sqlx::query(AssertSqlSafe(json_sql.clone()));
-                    for b in &binds {
-                        q = q.bind(*b);
-                    }
-                    let rows = q.fetch_all(pool).await.expect("query");
-                    rows.iter()
-                        .map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0))
-                        .sum()
-                })
-                .await,
-            );
-            out.push(
-                time_it(&format!("{name} {role}: hand SQL (columns)"), iterations, || async {
-                    let mut q = sqlx::query_as::<_, LeadRow>(AssertSqlSafe(sql.clone()));
-                    for b in &binds {
-                        q = q.bind(*b);
-                    }
-                    let rows = q.fetch_all(pool).await.expect("query");
-                    rows.into_iter().map(lead_json).count()
-                })
-                .await,
-            );
-        }
+        let q = if pg {
+            Queries {
+                columns_sql: format!(
+                    "SELECT \"tenantId\", \"id\"::int8 AS \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS \"createdAt\" FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
+                ),
+                json_sql: format!(
+                    "SELECT json_build_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\")::text FROM (SELECT * FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50) AS l ORDER BY \"id\""
+                ),
+                binds,
+            }
+        } else {
+            let filter = filter.replace("$1", "?").replace("$2", "?");
+            Queries {
+                columns_sql: format!(
+                    "SELECT \"tenantId\", \"id\", \"name\", \"phone\", \"email\", \"status\", \"assigneeId\", \"createdAt\" FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
+                ),
+                json_sql: format!(
+                    "SELECT json_object('tenantId', \"tenantId\", 'id', \"id\", 'name', \"name\", 'phone', \"phone\", 'email', \"email\", 'status', \"status\", 'assigneeId', \"assigneeId\", 'createdAt', \"createdAt\") FROM \"Lead\" WHERE {filter} ORDER BY \"id\" LIMIT 50"
+                ),
+                binds,
+            }
+        };
+        out.extend(measure(name, role, iterations, &client, &args, &raw, &q).await);
         // Planning only: fold the rules and write the SQL, no database.
         let start = Instant::now();
         let n = 20_000;
