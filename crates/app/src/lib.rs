@@ -2,8 +2,16 @@
 //! [`Actor`], and get feature errors ([`auth::AuthError`], [`tenants::TenantError`], …) back.
 
 pub mod actor;
+pub mod audit;
 pub mod auth;
+pub mod csv_file;
 pub mod demo;
+pub mod exports;
+pub mod files;
+pub mod imports;
+pub mod jobs;
+pub mod leads;
+pub mod page;
 pub mod schema;
 pub mod tenants;
 pub mod users;
@@ -17,6 +25,10 @@ pub struct App {
     pub db: store::Db,
     pub auth: auth::AuthService,
     pub tenants: tenants::TenantDirectory,
+    /// Uploaded files' bytes (in memory until [`App::with_files`] sets the configured store).
+    pub files: files::FileStore,
+    /// Wakes an idle job worker after an enqueue (shared with `jobs::runner`).
+    pub job_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -25,7 +37,16 @@ impl App {
         App {
             auth: auth::AuthService::new(db.clone(), jwt_secret, auth),
             tenants: tenants::TenantDirectory::new(db.clone(), Duration::from_secs(10)),
+            files: files::FileStore::memory(),
+            job_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
             db,
         }
+    }
+
+    /// Stores uploaded files in `files` (the composition root's choice: a directory or S3).
+    #[must_use]
+    pub fn with_files(mut self, files: files::FileStore) -> App {
+        self.files = files;
+        self
     }
 }

@@ -3,9 +3,21 @@
 /// The text of the repository's `schema.zmodel` at build time.
 pub const SOURCE: &str = include_str!("../../../schema.zmodel");
 
-/// The version of the tables this build creates (`_manzil_schema`). Bump it with every schema
-/// change once migrations exist.
-pub const VERSION: i64 = 1;
+/// The migrations of this build, per dialect (`migrations/{sqlite,postgres}/NNNN_name.sql`).
+/// A schema change adds the next file to both lists; `store`'s migration test fails while the
+/// migrated database differs from the one `schema.zmodel` describes.
+pub fn migrations(dialect: policy::Dialect) -> &'static [store::Migration] {
+    match dialect {
+        policy::Dialect::Sqlite => SQLITE,
+        policy::Dialect::Postgres => POSTGRES,
+    }
+}
+
+const SQLITE: &[store::Migration] =
+    &[store::Migration { version: 1, name: "init", sql: include_str!("../../../migrations/sqlite/0001_init.sql") }];
+
+const POSTGRES: &[store::Migration] =
+    &[store::Migration { version: 1, name: "init", sql: include_str!("../../../migrations/postgres/0001_init.sql") }];
 
 /// The schema could not be loaded (a build from a broken `schema.zmodel`).
 #[derive(Debug, thiserror::Error)]

@@ -23,15 +23,17 @@ pub struct NewUser {
 }
 
 /// A user as the API shows them (never the password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     pub id: String,
     pub tenant_id: String,
     pub email: String,
     pub name: String,
+    #[schema(value_type = String, example = "AGENT")]
     pub role: Role,
     pub team_id: Option<String>,
+    #[schema(value_type = String, example = "ar")]
     pub locale: Locale,
     pub active: bool,
 }

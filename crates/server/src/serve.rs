@@ -14,8 +14,8 @@ use crate::config::{Config, Mode, load_or_create_jwt_key};
 /// Connects to the configured database (creating the SQLite file's directory) and creates the
 /// schema's tables when the database is empty. The audit hook is on.
 ///
-/// Table creation is guarded by the `_manzil_schema` version table (see
-/// [`store::Db::ensure_tables`]); real per-dialect migrations replace it later.
+/// Pending migrations are applied (`migrations/{sqlite,postgres}`); on PostgreSQL the role is
+/// checked and a warning says when row-level security is missing or bypassed.
 pub async fn open_db(config: &Config) -> anyhow::Result<store::Db> {
     let url = config.database_url();
     let url = url.expose();
@@ -31,12 +31,35 @@ pub async fn open_db(config: &Config) -> anyhow::Result<store::Db> {
         audit_model: Some("AuditEvent".into()),
         ..store::DbOptions::default()
     };
-    let db = store::Db::connect(url, schema, opts)
+    let db = store::Db::connect(url, schema, opts.clone())
         .await
         .with_context(|| format!("cannot connect to the database {}", store::redact(url)))?;
-    match db.ensure_tables(app::schema::VERSION).await.context("cannot create the tables")? {
-        store::SchemaState::Created { version } => tracing::info!(version, "created the database tables"),
-        store::SchemaState::Existing { version } => tracing::debug!(version, "database tables present"),
+    let report = db.migrate(app::schema::migrations(db.dialect())).await.context("cannot migrate the database")?;
+    if !report.applied.is_empty() {
+        tracing::info!(applied = ?report.applied, version = report.current, "migrated the database");
+    }
+    if let Some(role) = db.check_role().await.context("cannot inspect the database role")? {
+        if role.bypasses_rls || role.owns_tables {
+            tracing::warn!(
+                role = %role.role,
+                superuser_or_bypassrls = role.bypasses_rls,
+                owns_tables = role.owns_tables,
+                "the application's database role is not restricted: connect as a role that neither owns the tables nor bypasses row-level security (see `manzil migrate --app-role`)"
+            );
+        }
+        if !role.rls_installed {
+            tracing::warn!(
+                "row-level security is not installed: run `manzil migrate` (the engine still enforces every rule)"
+            );
+        } else {
+            // The policies read the caller from a transaction-local setting: every statement,
+            // reads included, must run in a transaction that carries it.
+            db.close().await;
+            let db = store::Db::connect(url, app::schema::load()?, store::DbOptions { rls: true, ..opts })
+                .await
+                .with_context(|| format!("cannot connect to the database {}", store::redact(url)))?;
+            return Ok(db);
+        }
     }
     Ok(db)
 }
@@ -47,7 +70,21 @@ pub fn build_app(config: &Config, db: store::Db) -> anyhow::Result<Arc<app::App>
         Some(s) => s.clone(),
         None => load_or_create_jwt_key(&config.jwt_key_path()).map_err(anyhow::Error::msg)?,
     };
-    Ok(Arc::new(app::App::new(db, secret.expose().as_bytes(), config.auth_settings())))
+    let files = app::files::FileStore::open(&config.files_backend(), config.files.max_bytes)
+        .map_err(|e| anyhow::anyhow!("cannot open the file storage (files.dir / files.s3): {e}"))?;
+    Ok(Arc::new(app::App::new(db, secret.expose().as_bytes(), config.auth_settings()).with_files(files)))
+}
+
+/// Starts `jobs.workers` job workers in this process; they stop when `shutdown` turns true.
+pub fn start_workers(
+    config: &Config,
+    app: &Arc<app::App>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    if config.jobs.workers == 0 {
+        return Vec::new();
+    }
+    Arc::new(app::jobs::runner(app.clone(), config.worker_config())).spawn(shutdown)
 }
 
 /// A server running in this process.
@@ -57,6 +94,8 @@ pub struct Running {
     pub app: Arc<app::App>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    stop_workers: tokio::sync::watch::Sender<bool>,
+    workers: Vec<JoinHandle<()>>,
 }
 
 impl Running {
@@ -64,6 +103,11 @@ impl Running {
     pub async fn stop(self) {
         let _ = self.shutdown.send(());
         let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        // Workers finish the job in hand; one still running after this is retried after its lease.
+        let _ = self.stop_workers.send(true);
+        for w in self.workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+        }
         self.app.db.close().await;
     }
 }
@@ -82,6 +126,7 @@ pub async fn start(config: &Config, mode: Mode) -> anyhow::Result<Running> {
             secure_cookies: config.server.secure_cookies,
             json_limit: config.server.json_limit_bytes,
             refresh_ttl: config.auth_settings().refresh_ttl,
+            import_limit: config.imports.max_bytes,
         }),
         metrics: web::install_metrics(),
     };
@@ -97,5 +142,7 @@ pub async fn start(config: &Config, mode: Mode) -> anyhow::Result<Running> {
             })
             .await
     });
-    Ok(Running { addr, app, shutdown, task })
+    let (stop_workers, workers_rx) = tokio::sync::watch::channel(false);
+    let workers = start_workers(config, &app, workers_rx);
+    Ok(Running { addr, app, shutdown, task, stop_workers, workers })
 }

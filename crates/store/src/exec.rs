@@ -51,7 +51,10 @@ impl Pool {
     /// first (never a session-wide SET, which would leak across pooled connections).
     pub async fn begin(&self, auth: Option<&str>) -> Result<Tx> {
         match self {
-            Pool::Sqlite(p) => Ok(Tx::Sqlite(p.begin().await?)),
+            // IMMEDIATE: a deferred transaction that reads and then writes cannot wait for another
+            // writer (SQLite answers "database is locked" at once when the read snapshot is stale);
+            // taking the write lock up front lets the busy timeout queue writers instead.
+            Pool::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 if let Some(a) = auth {
@@ -227,6 +230,25 @@ impl Tx {
                 Err(_) => Ok(i64::from(row.try_get::<i32, _>(0)?)),
             }
         })
+    }
+
+    /// Runs a script that may hold several statements (a migration file), without parameters.
+    pub async fn execute_raw(&mut self, sql: String) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+            Tx::Postgres(t) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+            Tx::SqliteConn(t) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+            Tx::PostgresConn(t) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+        }
+        Ok(())
     }
 
     pub async fn commit(self) -> Result<()> {

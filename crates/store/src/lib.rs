@@ -11,14 +11,17 @@ mod engine;
 mod error;
 mod exec;
 mod filter;
+mod migrate;
+pub mod queue;
 mod read;
 mod select;
 mod value;
 mod write;
 
-pub use bootstrap::{PoolStats, SchemaState};
+pub use bootstrap::PoolStats;
 pub use engine::{Client, Db, DbOptions};
 pub use error::{DeniedBy, RejectReason, Result, StoreError};
 pub use exec::redact;
+pub use migrate::{Migration, MigrationReport, RoleCheck};
 pub use policy::Auth;
 pub use value::{normalize_timestamp, now_string};

@@ -4,13 +4,16 @@
 
 use std::borrow::Cow;
 
+use app::audit::AuditError;
 use app::auth::AuthError;
+use app::leads::LeadError;
+use app::page::PageError;
 use app::tenants::TenantError;
 use app::users::UserError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::Locale;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 use store::StoreError;
 
 use crate::messages::message;
@@ -22,15 +25,24 @@ pub struct ApiError {
     pub code: Cow<'static, str>,
     /// Seconds, for 429 answers.
     pub retry_after: Option<u64>,
+    /// Machine-readable details next to `code` and `message` (e.g. `field`, `existingId`).
+    pub details: Map<String, Value>,
 }
 
 /// Marks a response as an [`ApiError`] so the localizer can rewrite its message.
 #[derive(Debug, Clone)]
-pub(crate) struct ErrorCode(pub Cow<'static, str>);
+pub(crate) struct ErrorCode(pub Cow<'static, str>, pub Map<String, Value>);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str) -> Self {
-        Self { status, code: Cow::Borrowed(code), retry_after: None }
+        Self { status, code: Cow::Borrowed(code), retry_after: None, details: Map::new() }
+    }
+
+    /// Adds a detail to the error body (`{"error": {"code", "message", key: value}}`).
+    #[must_use]
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
     }
 
     /// 404 `<model>.not_found` (`AuditEvent` → `audit_event.not_found`).
@@ -39,6 +51,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: Cow::Owned(format!("{}.not_found", snake(model))),
             retry_after: None,
+            details: Map::new(),
         }
     }
 
@@ -65,8 +78,12 @@ impl ApiError {
     }
 
     /// The JSON body in `locale`.
-    pub(crate) fn body(code: &str, locale: Locale) -> serde_json::Value {
-        json!({"error": {"code": code, "message": message(code, locale)}})
+    pub(crate) fn body(code: &str, details: &Map<String, Value>, locale: Locale) -> Value {
+        let mut error = json!({"code": code, "message": message(code, locale)});
+        if let Value::Object(o) = &mut error {
+            o.extend(details.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        json!({ "error": error })
     }
 }
 
@@ -83,11 +100,11 @@ fn snake(model: &str) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut res = (self.status, axum::Json(Self::body(&self.code, Locale::En))).into_response();
+        let mut res = (self.status, axum::Json(Self::body(&self.code, &self.details, Locale::En))).into_response();
         if let Some(secs) = self.retry_after {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        res.extensions_mut().insert(ErrorCode(self.code));
+        res.extensions_mut().insert(ErrorCode(self.code, self.details));
         res
     }
 }
@@ -141,6 +158,52 @@ impl From<UserError> for ApiError {
     }
 }
 
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> Self {
+        match e {
+            PageError::Limit => ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query").with("field", "limit"),
+            PageError::Sort => ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query").with("field", "sort"),
+            PageError::Cursor => ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_cursor"),
+        }
+    }
+}
+
+impl From<LeadError> for ApiError {
+    fn from(e: LeadError) -> Self {
+        let bad = |code| ApiError::new(StatusCode::BAD_REQUEST, code);
+        match e {
+            LeadError::NotFound => ApiError::not_found("Lead"),
+            LeadError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "policy.denied"),
+            LeadError::NameRequired => bad("lead.name_required").with("field", "name"),
+            LeadError::InvalidPhone { field, .. } => bad("lead.invalid_phone").with("field", field),
+            LeadError::InvalidEmail(_) => bad("lead.invalid_email").with("field", "email"),
+            LeadError::InvalidAssignee => bad("lead.invalid_assignee").with("field", "assigneeId"),
+            LeadError::Duplicate { field, existing_id } => {
+                let err = ApiError::new(StatusCode::CONFLICT, "lead.duplicate").with("field", field);
+                match existing_id {
+                    Some(id) => err.with("existingId", id),
+                    None => err,
+                }
+            }
+            LeadError::LostReasonRequired => bad("lead.lost_reason_required").with("field", "lostReason"),
+            LeadError::LostReasonNotAllowed => bad("lead.lost_reason_not_allowed").with("field", "lostReason"),
+            LeadError::InvalidDate(field) => bad("request.invalid_query").with("field", field),
+            e @ LeadError::Unreadable(_) => ApiError::internal(&e),
+            LeadError::Page(e) => e.into(),
+            LeadError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<AuditError> for ApiError {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Page(e) => e.into(),
+            AuditError::Store(e) => e.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +212,21 @@ mod tests {
     fn model_codes_are_snake_case() {
         assert_eq!(ApiError::not_found("AuditEvent").code, "audit_event.not_found");
         assert_eq!(ApiError::not_found("Lead").code, "lead.not_found");
+    }
+
+    #[test]
+    fn lead_errors_carry_their_details() {
+        let hidden = ApiError::from(LeadError::Duplicate { field: "phones", existing_id: None });
+        assert_eq!((hidden.status, hidden.code.as_ref()), (StatusCode::CONFLICT, "lead.duplicate"));
+        assert_eq!(hidden.details.get("field"), Some(&json!("phones")));
+        assert!(!hidden.details.contains_key("existingId"));
+        let seen = ApiError::from(LeadError::Duplicate { field: "email", existing_id: Some("l1".into()) });
+        assert_eq!(seen.details.get("existingId"), Some(&json!("l1")));
+        let body = ApiError::body(&seen.code, &seen.details, Locale::En);
+        assert_eq!(body["error"]["existingId"], "l1");
+        assert_eq!(ApiError::from(LeadError::NotFound).code, "lead.not_found");
+        assert_eq!(ApiError::from(LeadError::Forbidden).status, StatusCode::FORBIDDEN);
+        assert_eq!(ApiError::from(LeadError::Page(PageError::Cursor)).code, "request.invalid_cursor");
     }
 
     #[test]

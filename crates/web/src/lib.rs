@@ -1,6 +1,7 @@
 //! Manzil's HTTP face: one route table ([`router`]), the extractors that say who is calling and
 //! for which agency, and the one [`ApiError`] every handler answers with.
 
+pub mod api;
 pub mod auth;
 pub mod cookies;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod host;
 pub mod json;
 pub mod locale;
 pub mod messages;
+pub mod query;
 pub mod routes;
 pub mod telemetry;
 
@@ -30,6 +32,8 @@ pub struct WebSettings {
     pub json_limit: usize,
     /// How long the refresh cookie lives (the refresh token's lifetime).
     pub refresh_ttl: Duration,
+    /// The largest CSV upload of an import, in bytes.
+    pub import_limit: usize,
 }
 
 /// What every handler can reach: the use cases, the settings, the metrics handle.

@@ -55,10 +55,10 @@ pub async fn localize_errors(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(slot.clone());
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(accepted);
     let res = next.run(req).await;
-    let Some(ErrorCode(code)) = res.extensions().get::<ErrorCode>().cloned() else { return res };
+    let Some(ErrorCode(code, details)) = res.extensions().get::<ErrorCode>().cloned() else { return res };
     let locale = slot.choose(accept);
     let (mut parts, _) = res.into_parts();
-    let body = axum::Json(ApiError::body(&code, locale)).into_response();
+    let body = axum::Json(ApiError::body(&code, &details, locale)).into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CONTENT_LANGUAGE, header::HeaderValue::from_static(locale.as_str()));
     Response::from_parts(parts, body.into_body())

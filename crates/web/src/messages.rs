@@ -28,6 +28,41 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
         "route.not_found" => ("There is nothing at this address.", "لا يوجد شيء على هذا العنوان."),
         "route.method_not_allowed" => ("This method is not allowed here.", "هذه الطريقة غير مسموحة هنا."),
         "conflict" => ("This conflicts with an existing record.", "هذا يتعارض مع سجل موجود."),
+        "job.not_failed" => ("Only a failed job can be retried.", "لا يمكن إعادة تشغيل إلا مهمة فاشلة."),
+        "import.not_utf8" => ("Save the file as CSV UTF-8.", "احفظ الملف بصيغة CSV UTF-8."),
+        "import.malformed" => ("The file is not a readable CSV table.", "الملف ليس جدول CSV مقروءًا."),
+        "import.missing_column" => ("A required column is missing.", "عمود مطلوب غير موجود."),
+        "import.too_many_rows" => ("The file has too many rows.", "الملف يحتوي على صفوف كثيرة جدًا."),
+        "upload.file_missing" => ("Attach the file in the `file` field.", "أرفق الملف في الحقل `file`."),
+        "file.too_large" => ("The file is too large.", "الملف كبير جدًا."),
+        "file.unsupported_type" => ("This type of file is not accepted.", "هذا النوع من الملفات غير مقبول."),
+        "file.owner_not_found" => {
+            ("The record to attach the file to was not found.", "لم يتم العثور على السجل المراد إرفاق الملف به.")
+        }
+        "request.invalid_query" => {
+            ("A query parameter is missing or not valid.", "أحد معاملات الاستعلام مفقود أو غير صالح.")
+        }
+        "request.invalid_cursor" => (
+            "The page cursor is not valid for this list. Start again from the first page.",
+            "مؤشر الصفحة غير صالح لهذه القائمة. ابدأ من الصفحة الأولى.",
+        ),
+        "lead.not_found" => ("The lead was not found.", "لم يتم العثور على العميل المحتمل."),
+        "lead.name_required" => ("A lead needs a name.", "يجب إدخال اسم العميل المحتمل."),
+        "lead.invalid_phone" => ("This phone number is not valid.", "رقم الهاتف هذا غير صالح."),
+        "lead.invalid_email" => ("This e-mail address is not valid.", "عنوان البريد الإلكتروني هذا غير صالح."),
+        "lead.invalid_assignee" => {
+            ("The assignee must be an active user of this agency.", "يجب أن يكون المسؤول مستخدمًا نشطًا في هذه الوكالة.")
+        }
+        "lead.duplicate" => (
+            "A lead with this phone number or e-mail already exists in this agency.",
+            "يوجد عميل محتمل بنفس رقم الهاتف أو البريد الإلكتروني في هذه الوكالة.",
+        ),
+        "lead.lost_reason_required" => {
+            ("Give a reason when marking a lead as lost.", "اذكر سبب الخسارة عند تحويل العميل المحتمل إلى خاسر.")
+        }
+        "lead.lost_reason_not_allowed" => {
+            ("A lost reason is only given with the LOST status.", "يُذكر سبب الخسارة مع الحالة LOST فقط.")
+        }
         "internal" => ("Something went wrong on our side. Try again.", "حدث خطأ من جهتنا. حاول مرة أخرى."),
         c if c.ends_with(".not_found") => ("The record was not found.", "لم يتم العثور على السجل."),
         _ => ("The request failed.", "تعذّر تنفيذ الطلب."),
@@ -44,7 +79,18 @@ mod tests {
 
     #[test]
     fn every_listed_code_has_both_languages() {
-        for code in ["tenant.not_found", "auth.invalid_token", "lead.not_found", "internal", "unknown"] {
+        for code in [
+            "tenant.not_found",
+            "auth.invalid_token",
+            "lead.not_found",
+            "lead.duplicate",
+            "lead.invalid_phone",
+            "lead.lost_reason_required",
+            "request.invalid_query",
+            "request.invalid_cursor",
+            "internal",
+            "unknown",
+        ] {
             assert_ne!(message(code, Locale::En), message(code, Locale::Ar), "{code}");
         }
     }

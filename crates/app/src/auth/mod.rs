@@ -190,6 +190,12 @@ impl AuthService {
         Ok(Actor::from(&user))
     }
 
+    /// The caller a background job runs as: user `id` of `tenant_id`, if they still exist and are
+    /// active (read like a request's caller, from the row as it is now).
+    pub async fn actor_of(&self, id: &str, tenant_id: &str) -> Result<Option<Actor>, StoreError> {
+        Ok(self.active_user(id, tenant_id).await?.as_ref().map(Actor::from))
+    }
+
     /// The user `id` of `tenant_id`, if they exist and are active.
     async fn active_user(&self, id: &str, tenant_id: &str) -> Result<Option<UserView>, StoreError> {
         let row = self

@@ -1,5 +1,7 @@
 //! The `manzil` subcommands.
 
+mod import_cmd;
+mod migrate_cmd;
 mod policy_cmd;
 mod schema_cmd;
 mod serve_cmd;
@@ -50,6 +52,10 @@ enum Command {
     Schema(schema_cmd::SchemaCommand),
     /// Runs the HTTP server.
     Serve(serve_cmd::ServeArgs),
+    /// Applies pending migrations; on PostgreSQL also installs row-level security.
+    Migrate(migrate_cmd::MigrateArgs),
+    /// Imports leads or listings from a CSV file, as a user of an agency (their rules apply).
+    Import(import_cmd::ImportArgs),
     /// Manages agencies.
     #[command(subcommand)]
     Tenant(tenant_cmd::TenantCommand),
@@ -79,6 +85,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(cmd) => policy_cmd::run(cmd).await,
         Command::Schema(cmd) => schema_cmd::run(cmd),
         Command::Serve(args) => serve_cmd::run(args, &cli.global).await,
+        Command::Migrate(args) => migrate_cmd::run(args, &cli.global).await,
+        Command::Import(args) => import_cmd::run(args, &cli.global).await,
         Command::Tenant(cmd) => tenant_cmd::run(cmd, &cli.global).await,
         Command::User(cmd) => user_cmd::run(cmd, &cli.global).await,
     }

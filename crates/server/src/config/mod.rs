@@ -2,6 +2,7 @@
 //! environment (`MANZIL__SECTION__KEY`, e.g. `MANZIL__DATABASE__URL`) → command-line flags.
 //! [`Config::validate`] runs at start-up and says what to fix.
 
+mod background;
 mod keyfile;
 mod secret;
 mod validate;
@@ -14,6 +15,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::Deserialize;
 
+pub use background::{ImportsConfig, JobsConfig, S3Config};
 pub use keyfile::load_or_create_jwt_key;
 pub use secret::Secret;
 pub use validate::Mode;
@@ -28,6 +30,8 @@ pub struct Config {
     pub server: ServerConfig,
     pub auth: AuthConfig,
     pub files: FilesConfig,
+    pub jobs: JobsConfig,
+    pub imports: ImportsConfig,
     pub log: LogConfig,
 }
 
@@ -36,6 +40,9 @@ pub struct Config {
 pub struct DatabaseConfig {
     /// `sqlite:PATH` or `postgres://…`; default `sqlite:{data_dir}/manzil.db`. May hold a password.
     pub url: Option<Secret<String>>,
+    /// The table owner's connection for `manzil migrate` (PostgreSQL); default: `url`. The server
+    /// itself connects with `url`, as a role that neither owns the tables nor bypasses RLS.
+    pub migrate_url: Option<Secret<String>>,
     pub max_connections: u32,
 }
 
@@ -65,11 +72,21 @@ pub struct AuthConfig {
     pub failed_login_window_secs: u64,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FilesConfig {
     /// Uploaded files; default `{data_dir}/files`.
     pub dir: Option<PathBuf>,
+    /// The largest upload, in bytes (default 10 MiB).
+    pub max_bytes: usize,
+    /// An S3-compatible bucket instead of `dir`.
+    pub s3: Option<S3Config>,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        Self { dir: None, max_bytes: app::files::DEFAULT_MAX_BYTES, s3: None }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,6 +114,8 @@ impl Default for Config {
             server: ServerConfig::default(),
             auth: AuthConfig::default(),
             files: FilesConfig::default(),
+            jobs: JobsConfig::default(),
+            imports: ImportsConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -104,7 +123,7 @@ impl Default for Config {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: None, max_connections: 10 }
+        Self { url: None, migrate_url: None, max_connections: 10 }
     }
 }
 

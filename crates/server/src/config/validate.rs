@@ -56,6 +56,7 @@ impl Config {
         if self.auth.max_failed_logins_per_account == 0 || self.auth.max_failed_logins_per_ip == 0 {
             problems.push("auth.max_failed_logins_per_account / _per_ip: at least 1".to_owned());
         }
+        problems.extend(self.background_problems());
         if problems.is_empty() {
             Ok(())
         } else {

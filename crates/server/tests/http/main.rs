@@ -5,9 +5,15 @@
 mod support;
 
 mod cookies;
+mod exports;
+mod files;
 mod health;
 mod hosts;
+mod imports;
+mod isolation;
+mod leads;
 mod login;
+mod openapi;
 mod refresh;
 mod requests;
 mod tokens;

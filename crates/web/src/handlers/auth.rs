@@ -7,12 +7,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use app::auth::Session;
+use app::users::UserView;
 
 use crate::AppState;
+use crate::api::openapi::ErrorBody;
 use crate::auth::{ClientIp, is_secure};
 use crate::cookies;
 use crate::error::ApiError;
@@ -20,7 +22,7 @@ use crate::host::{AgencyHost, HostTenant};
 use crate::json::{ApiJson, MaybeJson};
 
 /// The login form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoginRequest {
     pub email: String,
@@ -31,28 +33,54 @@ pub struct LoginRequest {
 }
 
 /// A refresh or logout by an API client (the web UI sends the cookie and no body).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
+/// A session for an API client: the tokens in the body.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds the access token lives.
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub user: UserView,
+}
+
+/// A session for the web UI: the tokens travel in `HttpOnly` cookies; the body names the user
+/// and the CSRF token to send back in `X-CSRF-Token` on writes.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CookieSessionResponse {
+    pub user: UserView,
+    pub expires_in: u64,
+    pub csrf_token: String,
+}
+
 /// Tokens in the body, for API clients.
 fn token_body(s: &Session) -> Response {
-    Json(json!({
-        "accessToken": s.access_token,
-        "tokenType": "Bearer",
-        "expiresIn": s.expires_in.as_secs(),
-        "refreshToken": s.refresh_token,
-        "user": s.user,
-    }))
+    Json(TokenResponse {
+        access_token: s.access_token.clone(),
+        token_type: "Bearer",
+        expires_in: s.expires_in.as_secs(),
+        refresh_token: s.refresh_token.clone(),
+        user: s.user.clone(),
+    })
     .into_response()
 }
 
 /// Session cookies, for the web UI; the body names the user and the CSRF token.
 fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
     let csrf = cookies::new_csrf_token();
-    let mut res = Json(json!({"user": s.user, "expiresIn": s.expires_in.as_secs(), "csrfToken": csrf})).into_response();
+    let body =
+        CookieSessionResponse { user: s.user.clone(), expires_in: s.expires_in.as_secs(), csrf_token: csrf.clone() };
+    let mut res = Json(body).into_response();
     let values = [
         cookies::set(cookies::ACCESS, &s.access_token, s.expires_in.as_secs(), true, secure),
         cookies::set(cookies::REFRESH, &s.refresh_token, refresh_ttl.as_secs(), true, secure),
@@ -65,6 +93,19 @@ fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
 }
 
 /// Signs in with e-mail and password on an agency's host.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Tokens in the body, or with `\"cookie\": true` session cookies", body = TokenResponse),
+        (status = 400, description = "`request.invalid`, `request.malformed_json`", body = ErrorBody),
+        (status = 401, description = "`auth.invalid_credentials`", body = ErrorBody),
+        (status = 404, description = "`tenant.not_found`: not an agency's host", body = ErrorBody),
+        (status = 429, description = "`auth.rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     AgencyHost(tenant): AgencyHost,
@@ -96,6 +137,17 @@ fn refresh_token(body: Option<RefreshRequest>, headers: &HeaderMap) -> Result<(S
 }
 
 /// Rotates the refresh token and issues a new access token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "API clients; the web UI sends the refresh cookie and `X-CSRF-Token` instead"),
+    responses(
+        (status = 200, description = "Rotated tokens (or cookies)", body = TokenResponse),
+        (status = 401, description = "`auth.invalid_token`", body = ErrorBody),
+        (status = 403, description = "`auth.csrf`", body = ErrorBody),
+    )
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     host: HostTenant,
@@ -113,6 +165,17 @@ pub async fn refresh(
 }
 
 /// Ends the login: every refresh token of its family is revoked, the cookies are cleared.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "API clients; the web UI sends the refresh cookie and `X-CSRF-Token` instead"),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "`auth.invalid_token`", body = ErrorBody),
+        (status = 403, description = "`auth.csrf`", body = ErrorBody),
+    )
+)]
 pub async fn logout(
     State(state): State<AppState>,
     host: HostTenant,

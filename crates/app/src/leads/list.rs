@@ -1,0 +1,137 @@
+//! Listing leads: filters, folded search, a whitelisted order and cursor pages, all read under the
+//! caller's rules (an agent sees their leads, a manager their team's and the unassigned ones).
+
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use store::Db;
+use utoipa::ToSchema;
+
+use domain::fold_search;
+
+use super::LeadError;
+use super::fields::{LeadSource, LeadStatus};
+use super::view::LeadView;
+use crate::actor::Actor;
+use crate::page::{Limit, Sort, split_page};
+
+/// The orders a caller may ask for.
+pub const SORT_FIELDS: &[&str] = &["createdAt", "updatedAt", "name", "status"];
+/// Newest first.
+pub const DEFAULT_SORT: Sort = Sort { field: "createdAt", desc: true };
+
+/// What to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListLeads {
+    /// Any of these statuses.
+    pub status: Vec<LeadStatus>,
+    /// Any of these sources.
+    pub source: Vec<LeadSource>,
+    pub assignee_id: Option<String>,
+    /// Only leads without an assignee (`assignee_id` is then ignored).
+    pub unassigned: bool,
+    pub tag: Option<String>,
+    /// RFC 3339 or a date (`2026-03-01`, the start of that day, UTC).
+    pub created_from: Option<String>,
+    /// RFC 3339 (inclusive) or a date (the whole day included).
+    pub created_to: Option<String>,
+    /// Searched, folded, in name, phones, e-mail and notes.
+    pub q: Option<String>,
+    /// `createdAt`, `-createdAt`, `updatedAt`, `name`, `status` (each with or without `-`).
+    pub sort: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// One page of leads.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadPage {
+    pub items: Vec<LeadView>,
+    /// Pass as `cursor` to read the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the leads the caller may read.
+pub async fn list(db: &Db, actor: &Actor, query: ListLeads) -> Result<LeadPage, LeadError> {
+    let limit = Limit::parse(query.limit)?;
+    let sort = Sort::parse(query.sort.as_deref(), SORT_FIELDS, DEFAULT_SORT)?;
+    let mut all = filters(&query)?;
+    if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        all.push(sort.after(&sort.decode(cursor)?));
+    }
+    let args = json!({
+        "where": {"AND": all},
+        "orderBy": sort.order_by(),
+        "take": limit.get() + 1,
+    });
+    let rows = match actor.db(db).run("Lead", "findMany", &args).await? {
+        Value::Array(rows) => rows,
+        _ => Vec::new(),
+    };
+    let (rows, next_cursor) = split_page(rows, limit, &sort);
+    let items = rows.into_iter().map(LeadView::from_row).collect::<Result<_, _>>()?;
+    Ok(LeadPage { items, next_cursor })
+}
+
+fn filters(q: &ListLeads) -> Result<Vec<Value>, LeadError> {
+    let mut all = Vec::new();
+    if !q.status.is_empty() {
+        all.push(json!({"status": {"in": q.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()}}));
+    }
+    if !q.source.is_empty() {
+        all.push(json!({"source": {"in": q.source.iter().map(|s| s.as_str()).collect::<Vec<_>>()}}));
+    }
+    if q.unassigned {
+        all.push(json!({"assigneeId": null}));
+    } else if let Some(id) = q.assignee_id.as_deref().filter(|s| !s.is_empty()) {
+        all.push(json!({"assigneeId": id}));
+    }
+    if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        all.push(json!({"tags": {"has": tag}}));
+    }
+    let mut created = Map::new();
+    if let Some(from) = q.created_from.as_deref() {
+        created.insert("gte".into(), json!(instant(from).ok_or(LeadError::InvalidDate("createdFrom"))?));
+    }
+    if let Some(to) = q.created_to.as_deref() {
+        let bad = || LeadError::InvalidDate("createdTo");
+        match date(to) {
+            // A date includes its whole day.
+            Some(day) => {
+                let next = day.checked_add_days(Days::new(1)).and_then(day_start).ok_or_else(bad)?;
+                created.insert("lt".into(), json!(next));
+            }
+            None => {
+                created.insert("lte".into(), json!(instant(to).ok_or_else(bad)?));
+            }
+        }
+    }
+    if !created.is_empty() {
+        all.push(json!({ "createdAt": created }));
+    }
+    if let Some(folded) = q.q.as_deref().map(fold_search).filter(|s| !s.is_empty()) {
+        all.push(json!({"searchText": {"contains": folded}}));
+    }
+    Ok(all)
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn day_start(day: NaiveDate) -> Option<String> {
+    Some(format_utc(day.and_hms_opt(0, 0, 0)?.and_utc()))
+}
+
+/// An RFC 3339 instant or a date's midnight (UTC), in the engine's timestamp format.
+fn instant(s: &str) -> Option<String> {
+    match date(s) {
+        Some(day) => day_start(day),
+        None => DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| format_utc(t.with_timezone(&Utc))),
+    }
+}
+
+fn format_utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}

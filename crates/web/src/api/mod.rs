@@ -1,0 +1,11 @@
+//! The CRM's JSON API by feature, one operation per file where a feature grows, and the OpenAPI
+//! document generated from their annotations.
+
+pub mod audit;
+pub mod exports;
+pub mod files;
+pub mod imports;
+pub mod jobs;
+pub mod leads;
+pub mod openapi;
+pub mod uploads;
