@@ -154,7 +154,7 @@ async fn run_once(v: Variant, client: &store::Client, args: &Value, raw: &Raw, q
     }
     match (v, raw) {
         (Variant::Engine, _) => {
-            client.find_many("Lead", args.clone()).await.map(|v| v.as_array().map_or(0, Vec::len)).unwrap_or(0)
+            client.run("Lead", "findMany", args).await.map(|v| v.as_array().map_or(0, Vec::len)).unwrap_or(0)
         }
         (Variant::HandJson, Raw::Sqlite(pool)) => {
             let rows = bound!(sqlx::query(AssertSqlSafe(q.json_sql.clone()))).fetch_all(pool).await.expect("query");

@@ -316,29 +316,41 @@ pub fn normalize(ctx: &Ctx<'_>, shape: &Shape, value: Value) -> Value {
     let Value::Object(mut obj) = value else {
         return Value::Null;
     };
-    let m = ctx.model(shape.model);
+    // Fast path: the database kept the selection's key order (json_object/json_build_object
+    // do), so values are converted in place without rebuilding the map.
+    let in_order = obj.len() == shape.entries.len() && obj.keys().zip(&shape.entries).all(|(k, (name, _))| k == name);
+    if in_order {
+        for ((_, entry), (_, v)) in shape.entries.iter().zip(obj.iter_mut()) {
+            let taken = v.take();
+            *v = normalize_entry(ctx, shape, entry, taken);
+        }
+        return Value::Object(obj);
+    }
     let mut out = Map::with_capacity(shape.entries.len());
     for (key, entry) in &shape.entries {
         let v = obj.remove(key).unwrap_or(Value::Null);
-        let v = match entry {
-            Entry::Scalar(fi) => normalize_output(&m.fields[*fi], v),
-            Entry::One(sub) => match v {
-                Value::Null => Value::Null,
-                other => normalize(ctx, sub, other),
-            },
-            Entry::Many(sub) => match v {
-                Value::Array(items) => Value::Array(items.into_iter().map(|i| normalize(ctx, sub, i)).collect()),
-                _ => Value::Array(Vec::new()),
-            },
-            Entry::Count(names) => {
-                let mut counts = Map::new();
-                for n in names {
-                    counts.insert(n.clone(), v.get(n).cloned().unwrap_or(Value::from(0)));
-                }
-                Value::Object(counts)
-            }
-        };
-        out.insert(key.clone(), v);
+        out.insert(key.clone(), normalize_entry(ctx, shape, entry, v));
     }
     Value::Object(out)
+}
+
+fn normalize_entry(ctx: &Ctx<'_>, shape: &Shape, entry: &Entry, v: Value) -> Value {
+    match entry {
+        Entry::Scalar(fi) => normalize_output(&ctx.model(shape.model).fields[*fi], v),
+        Entry::One(sub) => match v {
+            Value::Null => Value::Null,
+            other => normalize(ctx, sub, other),
+        },
+        Entry::Many(sub) => match v {
+            Value::Array(items) => Value::Array(items.into_iter().map(|i| normalize(ctx, sub, i)).collect()),
+            _ => Value::Array(Vec::new()),
+        },
+        Entry::Count(names) => {
+            let mut counts = Map::new();
+            for n in names {
+                counts.insert(n.clone(), v.get(n).cloned().unwrap_or(Value::from(0)));
+            }
+            Value::Object(counts)
+        }
+    }
 }
