@@ -19,6 +19,9 @@ pub fn now_string() -> String {
 
 /// Normalises an ISO-8601 / RFC 3339 date-time (or a bare date) to `YYYY-MM-DDTHH:MM:SS.sssZ`.
 pub fn normalize_timestamp(s: &str) -> Option<String> {
+    if is_canonical_timestamp(s) {
+        return Some(s.to_owned());
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Millis, true));
     }
@@ -36,6 +39,19 @@ pub fn normalize_timestamp(s: &str) -> Option<String> {
         return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true));
     }
     None
+}
+
+/// Whether `s` is already `YYYY-MM-DDTHH:MM:SS.sssZ` (what both databases are asked to render),
+/// so reads need no parsing.
+fn is_canonical_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 24
+        && b[23] == b'Z'
+        && b[19] == b'.'
+        && b[10] == b'T'
+        && [4, 7].iter().all(|&i| b[i] == b'-')
+        && [13, 16].iter().all(|&i| b[i] == b':')
+        && b.iter().enumerate().all(|(i, c)| matches!(i, 4 | 7 | 10 | 13 | 16 | 19 | 23) || c.is_ascii_digit())
 }
 
 /// The scalar type of a column field (enums are strings).
@@ -161,6 +177,7 @@ pub fn normalize_output(field: &Field, v: Value) -> Value {
             other => other,
         },
         ScalarType::DateTime => match &v {
+            Value::String(s) if is_canonical_timestamp(s) => v,
             Value::String(s) => normalize_timestamp(s).map(Value::String).unwrap_or(v),
             _ => v,
         },
