@@ -44,6 +44,7 @@ pub async fn run(args: ServeArgs, global: &super::GlobalArgs) -> anyhow::Result<
     } else {
         println!("  agencies:  http://<slug>.{domain}:{port}/  (create one with `manzil tenant create`)");
     }
+    println!("  API docs:  http://{domain}:{port}/api/v1/docs  (OpenAPI: /api/v1/openapi.json)");
     println!("  health:    http://{domain}:{port}/healthz   metrics: http://{domain}:{port}/metrics");
     shutdown_signal().await;
     tracing::info!("shutting down");
