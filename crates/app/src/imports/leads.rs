@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use jobs::{JobCtx, JobError};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use domain::{Email, Locale, PhoneE164};
 
@@ -161,22 +161,7 @@ async fn import_row(
         Err(refusal) => return Ok(Err(refusal)),
     };
     if let Some(email) = assignee_email {
-        let id = match assignees.get(&email) {
-            Some(id) => id.clone(),
-            None => {
-                let row = env
-                    .client
-                    .run(
-                        "User",
-                        "findFirst",
-                        &json!({"where": {"email": email, "active": true}, "select": {"id": true}}),
-                    )
-                    .await?;
-                let id = row.get("id").and_then(Value::as_str).map(str::to_owned);
-                assignees.insert(email.clone(), id.clone());
-                id
-            }
-        };
+        let id = super::active_user_id(env, assignees, &email).await?;
         match id {
             Some(id) => lead.assignee_id = Some(id),
             None => {

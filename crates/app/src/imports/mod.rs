@@ -258,6 +258,29 @@ impl Job for ImportProperties {
     }
 }
 
+/// The id of the active user with `email` in the importing agency (read under the importer's
+/// rules), remembered per file so each address is looked up once.
+pub(super) async fn active_user_id(
+    env: &crate::jobs::JobEnv,
+    cache: &mut std::collections::HashMap<String, Option<String>>,
+    email: &str,
+) -> Result<Option<String>, jobs::JobError> {
+    if let Some(id) = cache.get(email) {
+        return Ok(id.clone());
+    }
+    let row = env
+        .client
+        .run(
+            "User",
+            "findFirst",
+            &serde_json::json!({"where": {"email": email, "active": true}, "select": {"id": true}}),
+        )
+        .await?;
+    let id = row.get("id").and_then(serde_json::Value::as_str).map(str::to_owned);
+    cache.insert(email.to_owned(), id.clone());
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

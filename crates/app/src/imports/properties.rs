@@ -173,22 +173,7 @@ async fn import_row(
     };
     let agent = match agent_email {
         Some(email) => {
-            let id = match agents.get(&email) {
-                Some(id) => id.clone(),
-                None => {
-                    let row = env
-                        .client
-                        .run(
-                            "User",
-                            "findFirst",
-                            &json!({"where": {"email": email, "active": true}, "select": {"id": true}}),
-                        )
-                        .await?;
-                    let id = row.get("id").and_then(Value::as_str).map(str::to_owned);
-                    agents.insert(email.clone(), id.clone());
-                    id
-                }
-            };
+            let id = super::active_user_id(env, agents, &email).await?;
             match id {
                 Some(id) => Some(id),
                 None => {
