@@ -10,6 +10,7 @@ pub mod eval;
 pub mod expr;
 pub mod ir;
 pub mod lexer;
+pub mod lint;
 pub mod parser;
 pub mod relation_sql;
 pub mod rls;

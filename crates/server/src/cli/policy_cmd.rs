@@ -56,6 +56,14 @@ pub async fn run(cmd: PolicyCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         PolicyCommand::Check { schema } => {
             let loaded = load_schema(&schema)?;
+            let lints = policy::lint::tenant_wall(&loaded.schema);
+            for d in &lints {
+                eprintln!("{}:{d}", schema.display());
+            }
+            if !lints.is_empty() {
+                eprintln!("{}: {} error(s)", schema.display(), lints.len());
+                return Ok(ExitCode::FAILURE);
+            }
             println!(
                 "{}: ok ({} models, {} warnings)",
                 schema.display(),
