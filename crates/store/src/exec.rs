@@ -207,16 +207,17 @@ impl Tx {
     /// Runs a query whose single column is JSON text; returns the parsed values.
     pub async fn fetch_json(&mut self, sql: String, params: Vec<SqlValue>) -> Result<Vec<Value>> {
         tracing::trace!(%sql, "fetch_json");
-        let texts: Vec<Option<String>> = on_tx!(self, sql, params, |q, c| {
-            q.fetch_all(c).await?.iter().map(|r| r.try_get::<Option<String>, _>(0)).collect::<Result<Vec<_>, _>>()?
-        });
-        texts
-            .into_iter()
-            .map(|t| match t {
-                Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e)))),
-                None => Ok(Value::Null),
-            })
-            .collect()
+        // Parse each row's JSON text where it lies, without copying it first.
+        on_tx!(self, sql, params, |q, c| {
+            q.fetch_all(c)
+                .await?
+                .iter()
+                .map(|r| match r.try_get::<Option<&str>, _>(0)? {
+                    Some(t) => serde_json::from_str(t).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e)))),
+                    None => Ok(Value::Null),
+                })
+                .collect::<Result<Vec<_>>>()
+        })
     }
 
     /// Runs a query returning one integer (COUNT, EXISTS as 0/1).

@@ -231,12 +231,6 @@ fn scalar_json(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, f
             column_expr(ctx, w, model, alias, fi);
             w.push(", 'base64')");
         }
-        // Rendered in the output form, so reads need no timestamp parsing.
-        (Dialect::Postgres, Some(ScalarType::DateTime)) if !f.list => {
-            w.push("to_char(");
-            column_expr(ctx, w, model, alias, fi);
-            w.push(" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
-        }
         _ => column_expr(ctx, w, model, alias, fi),
     }
 }

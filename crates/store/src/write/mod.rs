@@ -98,11 +98,6 @@ impl<'c, 'a> Writer<'c, 'a> {
                     col(w);
                     w.push(", 'base64')");
                 }
-                (Dialect::Postgres, Some(ScalarType::DateTime)) if !f.list => {
-                    w.push("to_char(");
-                    col(w);
-                    w.push(" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
-                }
                 _ => col(w),
             }
         }
