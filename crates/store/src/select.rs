@@ -4,7 +4,7 @@
 //! PostgreSQL), with included relations as nested subqueries filtered by the related model's read
 //! rule. A [`Shape`] remembers what was selected so the output can be normalised per field type.
 
-use policy::ir::{FieldIdx, FieldKind, ModelIdx, ScalarType};
+use policy::ir::{Field, FieldIdx, FieldKind, ModelIdx, ScalarType};
 use policy::relation_sql::related_from_as;
 use policy::{Dialect, Operation, SqlWriter};
 use serde_json::{Map, Value};
@@ -210,29 +210,26 @@ pub fn render_object(
 /// A column's value inside a JSON object.
 fn scalar_json(ctx: &Ctx<'_>, w: &mut SqlWriter, model: ModelIdx, alias: &str, fi: FieldIdx) {
     let f = &ctx.model(model).fields[fi];
+    column_json(w, ctx.dialect, f, |w| column_expr(ctx, w, model, alias, fi));
+}
+
+/// Writes a column's value as a JSON object member expects it: JSON text and SQLite lists through
+/// `json(…)`, bytes as hex (SQLite) or base64 (PostgreSQL), anything else as is. `value` writes
+/// the column itself (guarded or raw, qualified or not).
+pub fn column_json(w: &mut SqlWriter, dialect: Dialect, f: &Field, value: impl Fn(&mut SqlWriter)) {
     let scalar = match f.kind {
         FieldKind::Scalar(s) => Some(s),
         _ => None,
     };
-    if ctx.dialect == Dialect::Sqlite && (f.list || scalar == Some(ScalarType::Json)) {
-        w.push("json(");
-        column_expr(ctx, w, model, alias, fi);
-        w.push(")");
-        return;
-    }
-    match (ctx.dialect, scalar) {
-        (Dialect::Sqlite, Some(ScalarType::Bytes)) => {
-            w.push("hex(");
-            column_expr(ctx, w, model, alias, fi);
-            w.push(")");
-        }
-        (Dialect::Postgres, Some(ScalarType::Bytes)) => {
-            w.push("encode(");
-            column_expr(ctx, w, model, alias, fi);
-            w.push(", 'base64')");
-        }
-        _ => column_expr(ctx, w, model, alias, fi),
-    }
+    let (open, close) = match (dialect, scalar) {
+        (Dialect::Sqlite, _) if f.list || scalar == Some(ScalarType::Json) => ("json(", ")"),
+        (Dialect::Sqlite, Some(ScalarType::Bytes)) => ("hex(", ")"),
+        (Dialect::Postgres, Some(ScalarType::Bytes)) => ("encode(", ", 'base64')"),
+        _ => ("", ""),
+    };
+    w.push(open);
+    value(w);
+    w.push(close);
 }
 
 /// `(SELECT COUNT(*) FROM related WHERE join AND readable [AND filter])`

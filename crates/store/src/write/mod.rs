@@ -11,7 +11,7 @@ mod delete;
 mod nested;
 mod update;
 
-use policy::ir::{FieldIdx, FieldKind, ModelIdx, ScalarType};
+use policy::ir::{FieldIdx, ModelIdx};
 use policy::{Dialect, Operation, SqlValue, SqlWriter};
 use serde_json::{Map, Value};
 
@@ -70,36 +70,14 @@ impl<'c, 'a> Writer<'c, 'a> {
                 w.push(", ");
             }
             w.push("'").push(&f.name).push("', ");
-            let col = |w: &mut SqlWriter| match alias {
+            crate::select::column_json(w, self.ctx.dialect, f, |w| match alias {
                 Some(a) => {
                     w.column(a, &f.column);
                 }
                 None => {
                     w.ident(&f.column);
                 }
-            };
-            let scalar = match f.kind {
-                FieldKind::Scalar(s) => Some(s),
-                _ => None,
-            };
-            match (self.ctx.dialect, scalar) {
-                (Dialect::Sqlite, _) if f.list || scalar == Some(ScalarType::Json) => {
-                    w.push("json(");
-                    col(w);
-                    w.push(")");
-                }
-                (Dialect::Sqlite, Some(ScalarType::Bytes)) => {
-                    w.push("hex(");
-                    col(w);
-                    w.push(")");
-                }
-                (Dialect::Postgres, Some(ScalarType::Bytes)) => {
-                    w.push("encode(");
-                    col(w);
-                    w.push(", 'base64')");
-                }
-                _ => col(w),
-            }
+            });
         }
         w.push(")");
         if self.ctx.dialect == Dialect::Postgres {
