@@ -12,6 +12,7 @@ pub mod imports;
 pub mod jobs;
 pub mod leads;
 pub mod page;
+pub mod records;
 pub mod schema;
 pub mod tenants;
 pub mod users;

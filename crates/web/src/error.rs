@@ -8,6 +8,7 @@ use app::audit::AuditError;
 use app::auth::AuthError;
 use app::leads::LeadError;
 use app::page::PageError;
+use app::records::RecordError;
 use app::tenants::TenantError;
 use app::users::UserError;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -191,6 +192,22 @@ impl From<LeadError> for ApiError {
             e @ LeadError::Unreadable(_) => ApiError::internal(&e),
             LeadError::Page(e) => e.into(),
             LeadError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<RecordError> for ApiError {
+    fn from(e: RecordError) -> Self {
+        match e {
+            RecordError::NotFound(model) => ApiError::not_found(model),
+            RecordError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "policy.denied"),
+            RecordError::Invalid { code, field } => {
+                ApiError::new(StatusCode::BAD_REQUEST, code).with("field", field.into_owned())
+            }
+            RecordError::Conflict { code, field } => ApiError::new(StatusCode::CONFLICT, code).with("field", field),
+            e @ RecordError::Unreadable(_) => ApiError::internal(&e),
+            RecordError::Page(e) => e.into(),
+            RecordError::Store(e) => e.into(),
         }
     }
 }

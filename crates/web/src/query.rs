@@ -22,3 +22,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query"))
     }
 }
+
+/// A comma-separated list of enum names (`NEW,contacted`, case-insensitive) as `T`s; an unknown
+/// name is 400 `request.invalid_query` on `field`. Absent or empty: no names.
+pub fn names<T: DeserializeOwned>(input: Option<&str>, field: &'static str) -> Result<Vec<T>, ApiError> {
+    let Some(input) = input else { return Ok(Vec::new()) };
+    input
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.to_ascii_uppercase()))
+                .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query").with("field", field))
+        })
+        .collect()
+}

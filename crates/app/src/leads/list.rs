@@ -1,9 +1,10 @@
 //! Listing leads: filters, folded search, a whitelisted order and cursor pages, all read under the
 //! caller's rules (an agent sees their leads, a manager their team's and the unassigned ones).
 
-use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use std::borrow::Cow;
+
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use store::Db;
 use utoipa::ToSchema;
 
@@ -14,6 +15,10 @@ use super::fields::{LeadSource, LeadStatus};
 use super::view::LeadView;
 use crate::actor::Actor;
 use crate::page::{Limit, Sort, split_page};
+use crate::records::{RecordError, time_range};
+
+/// The names of the creation-time bounds in the query.
+const FIELDS: (&str, &str) = ("createdFrom", "createdTo");
 
 /// The orders a caller may ask for.
 pub const SORT_FIELDS: &[&str] = &["createdAt", "updatedAt", "name", "status"];
@@ -90,48 +95,14 @@ fn filters(q: &ListLeads) -> Result<Vec<Value>, LeadError> {
     if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         all.push(json!({"tags": {"has": tag}}));
     }
-    let mut created = Map::new();
-    if let Some(from) = q.created_from.as_deref() {
-        created.insert("gte".into(), json!(instant(from).ok_or(LeadError::InvalidDate("createdFrom"))?));
-    }
-    if let Some(to) = q.created_to.as_deref() {
-        let bad = || LeadError::InvalidDate("createdTo");
-        match date(to) {
-            // A date includes its whole day.
-            Some(day) => {
-                let next = day.checked_add_days(Days::new(1)).and_then(day_start).ok_or_else(bad)?;
-                created.insert("lt".into(), json!(next));
-            }
-            None => {
-                created.insert("lte".into(), json!(instant(to).ok_or_else(bad)?));
-            }
-        }
-    }
-    if !created.is_empty() {
-        all.push(json!({ "createdAt": created }));
-    }
+    let created =
+        time_range("createdAt", q.created_from.as_deref(), q.created_to.as_deref(), FIELDS).map_err(|e| match e {
+            RecordError::Invalid { field: Cow::Borrowed(field), .. } => LeadError::InvalidDate(field),
+            _ => LeadError::InvalidDate(FIELDS.0),
+        })?;
+    all.extend(created);
     if let Some(folded) = q.q.as_deref().map(fold_search).filter(|s| !s.is_empty()) {
         all.push(json!({"searchText": {"contains": folded}}));
     }
     Ok(all)
-}
-
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
-}
-
-fn day_start(day: NaiveDate) -> Option<String> {
-    Some(format_utc(day.and_hms_opt(0, 0, 0)?.and_utc()))
-}
-
-/// An RFC 3339 instant or a date's midnight (UTC), in the engine's timestamp format.
-fn instant(s: &str) -> Option<String> {
-    match date(s) {
-        Some(day) => day_start(day),
-        None => DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| format_utc(t.with_timezone(&Utc))),
-    }
-}
-
-fn format_utc(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }

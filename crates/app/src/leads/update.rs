@@ -4,7 +4,7 @@
 //! Each write first reads the lead under the caller's rules, so a lead the caller cannot see is
 //! [`LeadError::NotFound`] and one they can see but may not change is [`LeadError::Forbidden`].
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use store::{Db, StoreError};
 use utoipa::ToSchema;
@@ -17,6 +17,7 @@ use super::create::check_assignee;
 use super::fields::{Budget, LeadSource, LeadStatus, Purpose};
 use super::view::LeadView;
 use crate::actor::Actor;
+use crate::records::{present, trimmed};
 
 /// A partial edit: absent fields stay as they are, `null` clears a field that may be empty.
 /// The assignee and the status have their own operations.
@@ -59,11 +60,6 @@ pub struct LeadPatch {
     pub notes: Option<Option<String>>,
 }
 
-/// A present field (even `null`) is `Some`; an absent one stays `None` through `default`.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// `POST /leads/{id}/assign`: `null` returns the lead to the unassigned pool.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -103,10 +99,6 @@ async fn write(db: &Db, actor: &Actor, id: &str, data: Map<String, Value>) -> Re
 
 fn text(row: &Value, key: &str) -> Option<String> {
     row.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// Applies a partial edit; phones and e-mail are normalised and checked for duplicates again,

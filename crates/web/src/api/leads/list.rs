@@ -2,9 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
 use app::leads::{LeadPage, LeadSource, LeadStatus, ListLeads};
@@ -13,7 +11,7 @@ use crate::AppState;
 use crate::api::openapi::ErrorBody;
 use crate::auth::CurrentActor;
 use crate::error::ApiError;
-use crate::query::ApiQuery;
+use crate::query::{ApiQuery, names};
 
 /// The query string of the lead list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -48,20 +46,6 @@ pub struct LeadListQuery {
     pub limit: Option<u32>,
     /// `nextCursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// Parses a comma-separated list of enum names.
-fn names<T: DeserializeOwned>(input: Option<&str>, field: &'static str) -> Result<Vec<T>, ApiError> {
-    let Some(input) = input else { return Ok(Vec::new()) };
-    input
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            serde_json::from_value(serde_json::Value::String(s.to_ascii_uppercase()))
-                .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query").with("field", field))
-        })
-        .collect()
 }
 
 /// Lists the leads the caller may read.
