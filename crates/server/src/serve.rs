@@ -127,6 +127,8 @@ pub async fn start(config: &Config, mode: Mode) -> anyhow::Result<Running> {
             json_limit: config.server.json_limit_bytes,
             refresh_ttl: config.auth_settings().refresh_ttl,
             import_limit: config.imports.max_bytes,
+            trusted_proxies: web::client_ip::TrustedProxies::parse(&config.server.trusted_proxies)
+                .map_err(|entry| anyhow::anyhow!("server.trusted_proxies: `{entry}` is not an address or network"))?,
         }),
         metrics: web::install_metrics(),
     };

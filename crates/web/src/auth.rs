@@ -1,11 +1,9 @@
 //! Who is calling: the [`CurrentActor`] extractor (bearer token or session cookie, CSRF for
-//! cookie-authenticated writes), the client address for rate limits, and the https test for
-//! `Secure` cookies.
-
-use std::net::SocketAddr;
+//! cookie-authenticated writes), and the https test for `Secure` cookies. The client's address
+//! is [`crate::client_ip::ClientIp`].
 
 use app::Actor;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
@@ -69,18 +67,6 @@ impl FromRequestParts<AppState> for CurrentActor {
             slot.set_user(actor.locale);
         }
         Ok(CurrentActor(actor))
-    }
-}
-
-/// The client's address (the TCP peer; no proxy headers are trusted yet).
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())))
     }
 }
 

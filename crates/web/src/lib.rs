@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_ip;
 pub mod cookies;
 pub mod error;
 pub mod handlers;
@@ -34,6 +35,8 @@ pub struct WebSettings {
     pub refresh_ttl: Duration,
     /// The largest CSV upload of an import, in bytes.
     pub import_limit: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (rate limits, logs).
+    pub trusted_proxies: client_ip::TrustedProxies,
 }
 
 /// What every handler can reach: the use cases, the settings, the metrics handle.

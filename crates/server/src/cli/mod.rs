@@ -4,6 +4,7 @@ mod import_cmd;
 mod migrate_cmd;
 mod policy_cmd;
 mod schema_cmd;
+mod seed_cmd;
 mod serve_cmd;
 mod tenant_cmd;
 mod user_cmd;
@@ -52,6 +53,8 @@ enum Command {
     Schema(schema_cmd::SchemaCommand),
     /// Runs the HTTP server.
     Serve(serve_cmd::ServeArgs),
+    /// Loads the demo agencies into the database (`--demo`), without serving.
+    Seed(seed_cmd::SeedArgs),
     /// Applies pending migrations; on PostgreSQL also installs row-level security.
     Migrate(migrate_cmd::MigrateArgs),
     /// Imports leads or listings from a CSV file, as a user of an agency (their rules apply).
@@ -85,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(cmd) => policy_cmd::run(cmd).await,
         Command::Schema(cmd) => schema_cmd::run(cmd),
         Command::Serve(args) => serve_cmd::run(args, &cli.global).await,
+        Command::Seed(args) => seed_cmd::run(args, &cli.global).await,
         Command::Migrate(args) => migrate_cmd::run(args, &cli.global).await,
         Command::Import(args) => import_cmd::run(args, &cli.global).await,
         Command::Tenant(cmd) => tenant_cmd::run(cmd, &cli.global).await,

@@ -30,17 +30,7 @@ pub async fn run(args: ServeArgs, global: &super::GlobalArgs) -> anyhow::Result<
     if args.demo {
         let agencies = app::demo::seed(&running.app.db).await.context("cannot load the demo data")?;
         println!();
-        for agency in &agencies {
-            println!("  {} — http://{}.{domain}:{port}/", agency.name, agency.slug);
-            println!("    logins (password `{}`): {}", app::demo::DEMO_PASSWORD, agency.logins.join(", "));
-        }
-        let first = agencies.first().map(|a| a.slug).unwrap_or("dar");
-        println!();
-        println!("  try the API:");
-        println!(
-            "    curl -s http://{first}.{domain}:{port}/api/v1/auth/login -H 'content-type: application/json' \\\n      -d '{{\"email\":\"agent1@{first}.demo\",\"password\":\"{}\"}}'",
-            app::demo::DEMO_PASSWORD
-        );
+        super::seed_cmd::print_logins(&agencies, domain, port);
     } else {
         println!("  agencies:  http://<slug>.{domain}:{port}/  (create one with `manzil tenant create`)");
     }

@@ -57,6 +57,9 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// The largest JSON request body, in bytes.
     pub json_limit_bytes: usize,
+    /// Reverse proxies (addresses or networks such as `10.0.0.0/8`) whose `X-Forwarded-For`
+    /// names the client for login rate limits and logs. Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -135,6 +138,7 @@ impl Default for ServerConfig {
             base_domain: "localhost".to_owned(),
             secure_cookies: false,
             json_limit_bytes: 1024 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 }

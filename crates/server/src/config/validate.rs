@@ -35,6 +35,12 @@ impl Config {
                  (no scheme, port or path), not `{domain}`"
             ));
         }
+        if let Err(entry) = web::client_ip::TrustedProxies::parse(&self.server.trusted_proxies) {
+            problems.push(format!(
+                "server.trusted_proxies (MANZIL__SERVER__TRUSTED_PROXIES): `{entry}` is neither an IP address nor a \
+                 network such as `10.0.0.0/8`"
+            ));
+        }
         if self.server.json_limit_bytes < 1024 {
             problems.push("server.json_limit_bytes: at least 1024".to_owned());
         }

@@ -78,4 +78,41 @@ crate::on_both_databases!(
     deactivated_user_cannot_log_in,
     login_needs_an_agency_host,
     failed_logins_are_rate_limited,
+    forwarded_for_from_an_untrusted_peer_is_ignored,
 );
+
+/// Failed logins from one address, each for another account: the per-address limit.
+async fn fail_from(app: &TestApp, forwarded_for: impl Fn(usize) -> String, attempts: usize) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for i in 0..attempts {
+        let res = app
+            .post("dar", "/api/v1/auth/login")
+            .header("x-forwarded-for", &forwarded_for(i))
+            .json(&json!({"email": format!("nobody{i}@dar.example"), "password": "guess"}))
+            .send()
+            .await;
+        statuses.push(res.status);
+    }
+    statuses
+}
+
+/// Without configured proxies a client cannot dodge the per-address limit by inventing
+/// `X-Forwarded-For` addresses.
+async fn forwarded_for_from_an_untrusted_peer_is_ignored(app: &TestApp) {
+    let statuses = fail_from(app, |i| format!("198.51.100.{i}"), 21).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}
+
+/// Behind a configured proxy each forwarded client has its own limit, and the proxy's own
+/// address is never blamed.
+#[tokio::test]
+async fn forwarded_for_from_a_trusted_proxy_names_the_client() {
+    let app = TestApp::sqlite_with(|c| c.server.trusted_proxies = vec!["127.0.0.0/8".to_owned()]).await;
+    let spread = fail_from(&app, |i| format!("203.0.113.{i}"), 25).await;
+    assert!(spread.iter().all(|s| *s == 401), "distinct clients share no limit: {spread:?}");
+    // A client-written first entry does not help the client our proxy saw.
+    let same = fail_from(&app, |i| format!("10.{i}.0.1, 192.0.2.200"), 21).await;
+    assert_eq!(same.last(), Some(&429), "{same:?}");
+    app.stop().await;
+}

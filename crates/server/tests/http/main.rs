@@ -4,6 +4,7 @@
 
 mod support;
 
+mod cli;
 mod cookies;
 mod exports;
 mod files;

@@ -55,9 +55,14 @@ async fn pg_admin(sql: String) {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(|_| {}).await
+    }
+
+    /// A SQLite server whose config `tweak` adjusts first.
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite:{}", dir.path().join("manzil.db").display());
-        Self::start(dir, url, None).await
+        Self::start(dir, url, None, tweak).await
     }
 
     pub async fn postgres() -> TestApp {
@@ -65,15 +70,21 @@ impl TestApp {
         let schema = format!("http_{}", uuid::Uuid::new_v4().simple());
         pg_admin(format!("CREATE SCHEMA \"{schema}\"")).await;
         let url = with_search_path(&pg_url(), &schema);
-        Self::start(dir, url, Some(schema)).await
+        Self::start(dir, url, Some(schema), |_| {}).await
     }
 
-    async fn start(dir: tempfile::TempDir, url: String, pg_schema: Option<String>) -> TestApp {
+    async fn start(
+        dir: tempfile::TempDir,
+        url: String,
+        pg_schema: Option<String>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
         config.database.url = Some(Secret::new(url));
         config.database.max_connections = 5;
         config.server.port = 0;
         config.auth.jwt_secret = Some(Secret::new(SECRET.to_owned()));
+        tweak(&mut config);
         let running = start(&config, Mode::Test).await.expect("server starts");
         let app = running.app.clone();
         let dar = seed(&app, "dar", "Dar Al Arkan", Locale::Ar).await;

@@ -15,7 +15,8 @@ use app::users::UserView;
 
 use crate::AppState;
 use crate::api::openapi::ErrorBody;
-use crate::auth::{ClientIp, is_secure};
+use crate::auth::is_secure;
+use crate::client_ip::ClientIp;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::host::{AgencyHost, HostTenant};
