@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use serde::Serialize;
@@ -297,8 +298,23 @@ async fn visible(client: &store::Client, id: &str) -> Result<Value, FileError> {
     Ok(row)
 }
 
-/// A file's metadata and bytes.
-pub async fn download(app: &App, actor: &Actor, id: &str) -> Result<(FileView, Bytes), FileError> {
+/// A file on its way out: the metadata, and the bytes as a stream read from storage as the
+/// client takes them (nothing is held in memory whole).
+pub struct Download {
+    pub view: FileView,
+    /// The stored size, in bytes (the `Content-Length`).
+    pub size: u64,
+    pub body: BoxStream<'static, Result<Bytes, std::io::Error>>,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download").field("view", &self.view).field("size", &self.size).finish_non_exhaustive()
+    }
+}
+
+/// A file the caller may read, streamed from storage.
+pub async fn download(app: &App, actor: &Actor, id: &str) -> Result<Download, FileError> {
     let row = visible(&actor.db(&app.db), id).await?;
     let view = FileView::from_row(&row).ok_or(FileError::NotFound)?;
     let key = row.get("storageKey").and_then(Value::as_str).unwrap_or_default();
@@ -308,8 +324,9 @@ pub async fn download(app: &App, actor: &Actor, id: &str) -> Result<(FileView, B
         Err(object_store::Error::NotFound { .. }) => return Err(FileError::NotFound),
         Err(e) => return Err(storage(e)),
     };
-    let bytes = got.bytes().await.map_err(storage)?;
-    Ok((view, bytes))
+    let size = got.meta.size;
+    let body = got.into_stream().map_err(std::io::Error::other).boxed();
+    Ok(Download { view, size, body })
 }
 
 /// Removes a file (its row under the rules — the uploader, a manager or an admin — then its

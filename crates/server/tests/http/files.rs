@@ -34,6 +34,7 @@ async fn upload_download_delete_under_the_rules(app: &TestApp) {
     assert_eq!(got.status, 200);
     assert_eq!(got.body.as_bytes(), PDF);
     assert_eq!(got.headers["content-type"], "application/pdf");
+    assert_eq!(got.headers["content-length"], PDF.len().to_string().as_str());
     assert_eq!(got.headers["x-content-type-options"], "nosniff");
     let disposition = got.headers["content-disposition"].to_str().unwrap();
     assert!(disposition.starts_with("attachment; filename=\""), "{disposition}");
@@ -107,7 +108,23 @@ async fn size_and_type_limits(app: &TestApp) {
     assert_eq!(res.status, 400);
 }
 
+/// A file of several megabytes comes back whole, streamed from storage with its length.
+async fn large_files_stream_back_whole(app: &TestApp) {
+    let admin = app.token("dar", &app.dar.admin).await;
+    let lead = new_lead(app, &admin, json!({"name": "Big plans", "assigneeId": app.dar.admin.id})).await;
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.extend((0..6 * 1024 * 1024).map(|i: usize| b"0123456789abcdef\n"[i % 17]));
+    let res = upload(app, &admin, &lead, "plans.pdf", "application/pdf", &big).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let got = app.get("dar", &format!("/api/v1/files/{id}")).bearer(&admin).send().await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.headers["content-length"], big.len().to_string().as_str());
+    assert!(got.body.as_bytes() == big.as_slice(), "the downloaded bytes differ");
+}
+
 crate::on_both_databases!(
+    large_files_stream_back_whole,
     upload_download_delete_under_the_rules,
     hostile_names_stay_in_their_folder,
     size_and_type_limits

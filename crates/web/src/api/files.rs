@@ -3,6 +3,7 @@
 //! row and the record it is attached to are readable by the caller; otherwise it does not exist.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -108,9 +109,11 @@ pub async fn download_file(
     CurrentActor(actor): CurrentActor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (view, bytes) = app::files::download(&state.app, &actor, &id).await?;
-    let mut res = bytes.into_response();
+    let download = app::files::download(&state.app, &actor, &id).await?;
+    let view = download.view;
+    let mut res = Body::from_stream(download.body).into_response();
     let h = res.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(download.size));
     let ct = HeaderValue::from_str(&view.content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, ct);
