@@ -34,6 +34,28 @@ pub fn check_csrf(headers: &HeaderMap) -> Result<(), ApiError> {
     if bool::from(cookie.as_bytes().ct_eq(sent.as_bytes())) { Ok(()) } else { Err(ApiError::csrf()) }
 }
 
+/// Refuses a cookie sign-in made from another site (login CSRF: signing the victim's browser in
+/// to the attacker's account). The JSON body already forces a CORS preflight that a foreign page
+/// cannot pass; this checks what browsers say about the page that sent it: `Sec-Fetch-Site` must
+/// be `same-origin` or `none` (typed by the user), and an `Origin` must name the request's host.
+/// Clients that send neither (curl, tests) are not browsers and pass.
+pub fn check_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Err(ApiError::csrf());
+    }
+    if let Some(origin) = text("origin") {
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
+        let host = text("host").unwrap_or_default();
+        if origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host) {
+            return Err(ApiError::csrf());
+        }
+    }
+    Ok(())
+}
+
 /// A fresh random CSRF token.
 pub fn new_csrf_token() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
@@ -72,5 +94,30 @@ mod tests {
         assert!(check_csrf(&h).is_ok());
         h.insert(CSRF_HEADER, HeaderValue::from_static("other"));
         assert!(check_csrf(&h).is_err());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn cookie_sign_in_only_from_the_same_site() {
+        let ok = |pairs| check_same_origin(&headers(pairs)).is_ok();
+        assert!(ok(&[]));
+        assert!(ok(&[("host", "dar.localhost:8080"), ("origin", "http://dar.localhost:8080")]));
+        assert!(ok(&[("sec-fetch-site", "same-origin"), ("host", "dar.localhost")]));
+        assert!(!ok(&[("host", "dar.localhost:8080"), ("origin", "http://evil.example")]));
+        assert!(!ok(&[("host", "dar.localhost:8080"), ("origin", "null")]));
+        assert!(!ok(&[("sec-fetch-site", "cross-site")]));
+        assert!(!ok(&[("sec-fetch-site", "same-site"), ("host", "dar.localhost")]));
     }
 }

@@ -44,6 +44,25 @@ async fn cookie_login_sets_safe_cookies(app: &TestApp) {
         .send()
         .await;
     assert!(https.set_cookies().iter().all(|c| c.contains("; Secure")));
+    // A page on another site cannot sign the browser in (login CSRF); the agency's own page can.
+    for (name, value) in [("origin", "http://evil.example"), ("sec-fetch-site", "cross-site")] {
+        let foreign = app
+            .post("dar", "/api/v1/auth/login")
+            .header(name, value)
+            .json(&json!({"email": app.dar.admin.email, "password": PASSWORD, "cookie": true}))
+            .send()
+            .await;
+        assert_eq!((foreign.status, foreign.code().as_str()), (403, "auth.csrf"), "{name}: {value}");
+        assert!(foreign.set_cookies().is_empty());
+    }
+    let own = app
+        .post("dar", "/api/v1/auth/login")
+        .header("origin", "http://dar.localhost")
+        .header("sec-fetch-site", "same-origin")
+        .json(&json!({"email": app.dar.admin.email, "password": PASSWORD, "cookie": true}))
+        .send()
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
     // Reads need no CSRF header.
     let me = app.get("dar", "/api/v1/me").header("cookie", &cookie_header(&res)).send().await;
     assert_eq!(me.status, 200, "{}", me.body);

@@ -103,6 +103,7 @@ fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
         (status = 200, description = "Tokens in the body, or with `\"cookie\": true` session cookies", body = TokenResponse),
         (status = 400, description = "`request.invalid`, `request.malformed_json`", body = ErrorBody),
         (status = 401, description = "`auth.invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`auth.csrf`: a cookie sign-in sent from another site (`Origin` or `Sec-Fetch-Site`)", body = ErrorBody),
         (status = 404, description = "`tenant.not_found`: not an agency's host", body = ErrorBody),
         (status = 429, description = "`auth.rate_limited`, with `Retry-After`", body = ErrorBody),
     )
@@ -115,6 +116,9 @@ pub async fn login(
     uri: Uri,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    if body.cookie {
+        cookies::check_same_origin(&headers)?;
+    }
     let session = state.app.auth.login(&tenant, &body.email, body.password, ip.as_deref()).await?;
     tracing::info!(user_id = %session.user.id, tenant_id = %tenant.id, "login");
     Ok(if body.cookie {
