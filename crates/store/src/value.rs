@@ -22,6 +22,9 @@ pub fn normalize_timestamp(s: &str) -> Option<String> {
     if is_canonical_timestamp(s) {
         return Some(s.to_owned());
     }
+    if let Some(fast) = utc_fast(s) {
+        return Some(fast);
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Millis, true));
     }
@@ -39,6 +42,54 @@ pub fn normalize_timestamp(s: &str) -> Option<String> {
         return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true));
     }
     None
+}
+
+/// The common UTC shapes — PostgreSQL's JSON for `timestamptz` in a UTC session
+/// (`2026-01-02T03:04:05.12+00:00`, `…05+00:00`) and RFC 3339 with `Z` — rewritten to the
+/// canonical form without a date parser: the fraction is cut or padded to milliseconds. Any other
+/// shape (another offset, a malformed date) is left to chrono.
+fn utc_fast(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let head_ok = b.len() >= 20
+        && b[10] == b'T'
+        && [4, 7].iter().all(|&i| b[i] == b'-')
+        && [13, 16].iter().all(|&i| b[i] == b':')
+        && b[..19].iter().enumerate().all(|(i, c)| matches!(i, 4 | 7 | 10 | 13 | 16) || c.is_ascii_digit());
+    if !head_ok {
+        return None;
+    }
+    let rest = &s[19..];
+    let (fraction, zone) = match rest.strip_prefix('.') {
+        Some(r) => {
+            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            (&r[..digits], &r[digits..])
+        }
+        None => ("", rest),
+    };
+    if !matches!(zone, "Z" | "+00:00" | "+00" | "-00:00") {
+        return None;
+    }
+    // Calendar checks chrono would do (month 13, hour 25 …) are not needed for values the
+    // database rendered, but a bad month or day must not slip through from elsewhere.
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    let (month, day, hour, minute, second) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    if day > 28 && NaiveDate::from_ymd_opt(num(0..4)? as i32, month, day).is_none() {
+        return None;
+    }
+    let mut out = String::with_capacity(24);
+    out.push_str(&s[..19]);
+    out.push('.');
+    for i in 0..3 {
+        out.push(fraction.as_bytes().get(i).map_or('0', |&c| c as char));
+    }
+    out.push('Z');
+    Some(out)
 }
 
 /// Whether `s` is already `YYYY-MM-DDTHH:MM:SS.sssZ` (what both databases are asked to render),
@@ -224,4 +275,49 @@ pub fn new_cuid() -> String {
         out.push(ALPHABET[rng.random_range(0..36)] as char);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chrono path `utc_fast` shortcuts.
+    fn slow(s: &str) -> Option<String> {
+        DateTime::parse_from_rfc3339(s)
+            .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%#z"))
+            .ok()
+            .map(|dt| dt.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-01-02T03:04:05+00:00",
+            "2026-01-02T03:04:05.1+00:00",
+            "2026-01-02T03:04:05.123456+00:00",
+            "2026-01-02T03:04:05.999999Z",
+            "2026-01-02T03:04:05+00",
+            "2024-02-29T23:59:59.5+00:00",
+            "2026-12-31T00:00:00.000-00:00",
+        ] {
+            assert_eq!(utc_fast(s), slow(s), "{s}");
+            assert!(utc_fast(s).is_some(), "{s} should take the fast path");
+            assert_eq!(normalize_timestamp(s), slow(s), "{s}");
+        }
+        // Shapes it leaves to chrono (which may still accept them).
+        for s in [
+            "2026-01-02T03:04:05+04:00",
+            "2025-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-01-02T24:00:00Z",
+            "2026-01-02T03:04:05.Z",
+            "2026-01-02 03:04:05+00:00",
+            "2026-01-02T03:04:05",
+        ] {
+            assert_eq!(utc_fast(s), None, "{s}");
+        }
+        assert_eq!(normalize_timestamp("2026-01-02T03:04:05+04:00").as_deref(), Some("2026-01-01T23:04:05.000Z"));
+        assert_eq!(normalize_timestamp("2026-01-02T03:04:05").as_deref(), Some("2026-01-02T03:04:05.000Z"));
+        assert_eq!(normalize_timestamp("2025-02-29T00:00:00Z"), None);
+    }
 }
