@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every Manzil test: checks formatting and lints, makes sure PostgreSQL and Redis answer
-# (starting them when they do not), then runs the whole suite on SQLite and PostgreSQL.
+# (starting them when they do not) and an S3-compatible server for the object-storage test, then
+# runs the whole suite on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 export MANZIL_TEST_DATABASE_URL="${MANZIL_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export MANZIL_TEST_S3_ENDPOINT="${MANZIL_TEST_S3_ENDPOINT:-http://127.0.0.1:9767}"
 
 ensure_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
@@ -31,12 +33,24 @@ ensure_redis() {
   echo "test.sh: Redis did not start" >&2; exit 1
 }
 
+# An S3-compatible HTTP API for the object-storage tests: moto's server (a Python package).
+ensure_s3() {
+  if curl -sf -o /dev/null "$MANZIL_TEST_S3_ENDPOINT/"; then return; fi
+  echo "test.sh: starting an S3-compatible server (moto) at $MANZIL_TEST_S3_ENDPOINT"
+  python3 -c 'import moto.server, flask' 2>/dev/null || python3 -m pip install -q 'moto[server]'
+  local port="${MANZIL_TEST_S3_ENDPOINT##*:}"
+  nohup python3 -m moto.server -H 127.0.0.1 -p "$port" >/tmp/manzil-moto.log 2>&1 &
+  for _ in $(seq 1 30); do curl -sf -o /dev/null "$MANZIL_TEST_S3_ENDPOINT/" && return; sleep 1; done
+  echo "test.sh: the S3-compatible server did not start (see /tmp/manzil-moto.log)" >&2; exit 1
+}
+
 ensure_nextest() {
   command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
 }
 
 ensure_postgres
 ensure_redis
+ensure_s3
 ensure_nextest
 
 cargo fmt --all --check

@@ -17,4 +17,5 @@ mod login;
 mod openapi;
 mod refresh;
 mod requests;
+mod s3;
 mod tokens;
