@@ -2,7 +2,8 @@
 //! as an admin, on SQLite and PostgreSQL in the same run; plus the planning cost per query.
 //!
 //! Run: `cargo bench -p store --bench engine` (PostgreSQL from `MANZIL_TEST_DATABASE_URL`, default
-//! `postgres://postgres@127.0.0.1:5432/test`; set `MANZIL_BENCH_SKIP_PG=1` to skip it).
+//! `postgres://postgres@127.0.0.1:5432/test`; set `MANZIL_BENCH_SKIP_PG=1` to skip it, and
+//! `MANZIL_BENCH_SHOW_SQL=1` to print the engine's SQL for each case).
 //!
 //! Baselines, both written by hand with the same meaning as the engine's query:
 //! * "hand SQL (JSON)": the same rows as JSON text built by the database (on PostgreSQL paged
@@ -247,6 +248,10 @@ async fn bench_dialect(name: &str, url: &str, iterations: u32) -> Vec<Measure> {
         ("admin", json!({"id": "admin42", "tenantId": "t42", "role": "ADMIN"}), "\"tenantId\" = $1", vec!["t42"]),
     ] {
         let client = db.for_auth(Auth(Some(auth)));
+        if std::env::var("MANZIL_BENCH_SHOW_SQL").is_ok() {
+            let (sql, params) = client.plan_find("Lead", &args).expect("plan");
+            eprintln!("{name} {role}: {sql}\n  params: {params:?}");
+        }
         let expected = client.find_many("Lead", args.clone()).await.expect("engine");
         assert_eq!(expected.as_array().map(Vec::len), Some(50));
         let q = if pg {

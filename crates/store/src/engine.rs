@@ -13,6 +13,7 @@ use crate::error::{RejectReason, Result, StoreError};
 use crate::exec::{Pool, Tx};
 use crate::read::{
     FindKind, aggregate_sql, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate, normalize_group,
+    unwrap_many,
 };
 use crate::write::{Row, Writer, data_of, unique_where};
 
@@ -230,8 +231,11 @@ impl Client {
                 let (w, shape, reversed) = find_sql(&ctx, mi, args, kind)?;
                 let (sql, params) = w.finish();
                 let mut tx = self.reader().await?;
-                let rows = tx.fetch_json(sql, params).await?;
+                let mut rows = tx.fetch_json(sql, params).await?;
                 tx.commit().await?;
+                if kind == FindKind::Many {
+                    rows = unwrap_many(rows);
+                }
                 let mut rows = finish_rows(&ctx, &shape, rows, reversed, args)?;
                 match (kind, action.ends_with("OrThrow")) {
                     (FindKind::Many, _) => Ok(Value::Array(rows)),

@@ -84,18 +84,28 @@ pub fn find_sql(
     }
     let mut w = ctx.writer();
     let read = ctx.guard(model, Operation::Read);
+    let pg = ctx.dialect == Dialect::Postgres;
+    // findMany answers ONE row: the page as a JSON array, aggregated in its order by the
+    // database — one value to fetch and parse instead of a row per record. The rows are selected
+    // and paged first (inner query), so the JSON is built only for the page.
+    let many = kind == FindKind::Many;
     w.push("SELECT ");
-    if ctx.dialect == Dialect::Postgres {
+    if pg {
         w.push("(");
     }
+    if many {
+        w.push(if pg { "json_agg(" } else { "json_group_array(" });
+    }
     let shape = render_object(ctx, &mut w, model, "t0", args)?;
-    if ctx.dialect == Dialect::Postgres {
+    if many {
+        render_order_only(ctx, &mut w, model, "t0", &find)?;
+        w.push(")");
+    }
+    if pg {
         w.push(")::text");
     }
-    // With a page size, select and page the rows first and build the JSON only for the page
-    // (databases may otherwise compute the projection for every row before sorting).
-    // (PostgreSQL computes the select list before sorting; SQLite's planner does not need this.)
-    let paged = find.take.is_some() && ctx.dialect == Dialect::Postgres;
+    // PostgreSQL computes the select list before sorting, so a page is cut first there too.
+    let paged = many || (find.take.is_some() && pg);
     w.push(" FROM ");
     if paged {
         w.push("(SELECT t0.* FROM ");
@@ -109,9 +119,20 @@ pub fn find_sql(
     render_order_and_page(ctx, &mut w, model, "t0", &find)?;
     if paged {
         w.push(") AS t0");
-        render_order_only(ctx, &mut w, model, "t0", &find)?;
+        if !many {
+            render_order_only(ctx, &mut w, model, "t0", &find)?;
+        }
     }
     Ok((w, shape, find.take.is_some_and(|t| t < 0)))
+}
+
+/// The records of a findMany answer (one row holding the page as a JSON array; `NULL` on
+/// PostgreSQL when the page is empty).
+pub fn unwrap_many(mut rows: Vec<Value>) -> Vec<Value> {
+    match rows.pop() {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    }
 }
 
 /// Post-processing of find results: normalisation, backwards pages, `distinct`.
