@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::ctx::Ctx;
 use crate::error::{RejectReason, Result, StoreError};
 use crate::exec::{Pool, Tx};
+use crate::queue::{JobRecord, NewJob};
 use crate::read::{
     FindKind, aggregate_sql, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate, normalize_group,
     unwrap_many,
@@ -348,6 +349,37 @@ impl Client {
             }
             other => Err(StoreError::invalid(format!("unknown action `{other}`"))),
         }
+    }
+
+    /// Creates a record (as `run(model, "create", args)`) and, in the same transaction, enqueues
+    /// the jobs `jobs` derives from the stored row (its id, its columns): both are stored, or
+    /// neither is. For work that must follow a write however the process dies — an outbound
+    /// message and its delivery. Returns the record as read back, and the queued jobs.
+    pub async fn create_and_enqueue(
+        &self,
+        model: &str,
+        args: &Value,
+        jobs: impl FnOnce(&Map<String, Value>) -> Vec<NewJob>,
+    ) -> Result<(Value, Vec<JobRecord>)> {
+        let ctx = self.ctx();
+        let mi = ctx.model_index(model)?;
+        let empty = Map::new();
+        let args = match args {
+            Value::Null => &empty,
+            Value::Object(o) => o,
+            _ => return Err(StoreError::invalid("arguments must be an object")),
+        };
+        let mut tx = self.writer_tx().await?;
+        let row = Writer::new(&ctx, &mut tx)
+            .create_row(mi, data_of(args)?, &Row::new(), false)
+            .await?
+            .ok_or_else(|| StoreError::invalid("create conflicted"))?;
+        let mut queued = Vec::new();
+        for job in jobs(&row) {
+            queued.push(crate::queue::insert(&mut tx, self.db.dialect(), &job, None).await?);
+        }
+        let record = self.read_back(&ctx, tx, mi, &row, args).await?;
+        Ok((record, queued))
     }
 
     /// Reads a mutated row back under the read rules, then commits (the write stays done even

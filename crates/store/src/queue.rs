@@ -523,7 +523,12 @@ fn scope_filter(scope: &JobScope) -> (String, Vec<SqlValue>) {
     (filter, params)
 }
 
-async fn insert(tx: &mut Tx, dialect: Dialect, job: &NewJob, claimed: Option<(&str, i64)>) -> Result<JobRecord> {
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    dialect: Dialect,
+    job: &NewJob,
+    claimed: Option<(&str, i64)>,
+) -> Result<JobRecord> {
     let now = now_ms();
     let id = uuid::Uuid::new_v4().to_string();
     let (status, attempts, locked_until, locked_by) = match claimed {

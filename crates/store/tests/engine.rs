@@ -1,5 +1,6 @@
 //! Engine behaviour beyond the conformance cases: naming the rule that denied, the system bypass,
-//! hidden-versus-missing records, and the transaction-local auth setting on PostgreSQL.
+//! hidden-versus-missing records, the transaction-local auth setting on PostgreSQL, and a record
+//! created together with its jobs.
 
 #![allow(
     clippy::expect_used,
@@ -12,6 +13,7 @@ mod common;
 
 use common::Fresh;
 use serde_json::json;
+use store::queue::{JobActor, JobScope, NewJob};
 use store::{Auth, StoreError};
 
 const SCHEMA: &str = r#"
@@ -123,6 +125,49 @@ async fn admin_folds_to_tenant_only(f: &Fresh) {
     assert_eq!(ids, vec![1, 2, 4]);
 }
 
+fn delivery(row: &serde_json::Map<String, serde_json::Value>) -> Vec<NewJob> {
+    vec![NewJob {
+        kind: "test.deliver".to_owned(),
+        payload: json!({ "leadId": row["id"] }),
+        tenant_id: row["tenantId"].as_str().map(str::to_owned),
+        actor: JobActor::User("admin-t1".to_owned()),
+        max_attempts: 3,
+        run_at: None,
+    }]
+}
+
+/// A record and the jobs that follow it are stored together, or not at all.
+async fn create_and_enqueue_is_one_transaction(f: &Fresh) {
+    f.db.queue().ensure_table().await.expect("jobs table");
+    let scope = JobScope { tenant_id: "t1".to_owned(), actor: None };
+    let before = f.db.queue().list(&scope, None, 100).await.expect("jobs").len();
+
+    let client = f.db.for_auth(admin("t1"));
+    let (lead, jobs) = client
+        .create_and_enqueue("Lead", &json!({ "data": { "id": 10, "name": "queued" } }), delivery)
+        .await
+        .expect("created");
+    assert_eq!(lead["id"], 10);
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].payload, json!({ "leadId": 10 }));
+    assert_eq!(jobs[0].tenant_id.as_deref(), Some("t1"));
+    assert_eq!(f.db.queue().list(&scope, None, 100).await.expect("jobs").len(), before + 1);
+
+    // Refused by the rules (an agent may not create): no record, and no job either.
+    let refused =
+        f.db.for_auth(agent("t1", "a1"))
+            .create_and_enqueue("Lead", &json!({ "data": { "id": 11, "name": "nope", "assigneeId": "a1" } }), delivery)
+            .await
+            .expect_err("refused");
+    assert_eq!(refused.kind(), "rejected-by-policy");
+    // A conflicting insert fails after nothing was queued for it.
+    let conflict = client.create_and_enqueue("Lead", &json!({ "data": { "id": 10, "name": "again" } }), delivery).await;
+    assert!(conflict.is_err());
+    assert_eq!(f.db.queue().list(&scope, None, 100).await.expect("jobs").len(), before + 1);
+    let sys = f.db.as_system("test check");
+    assert_eq!(sys.find_unique("Lead", json!({ "where": { "id": 11 } })).await.expect("find"), json!(null));
+}
+
 #[tokio::test]
 async fn sqlite_engine_behaviour() {
     let f = Fresh::sqlite(SCHEMA).await;
@@ -130,6 +175,7 @@ async fn sqlite_engine_behaviour() {
     explain_names_the_deny_rule(&f).await;
     hidden_looks_like_missing(&f).await;
     admin_folds_to_tenant_only(&f).await;
+    create_and_enqueue_is_one_transaction(&f).await;
 }
 
 #[tokio::test]
@@ -139,5 +185,6 @@ async fn postgres_engine_behaviour() {
     explain_names_the_deny_rule(&f).await;
     hidden_looks_like_missing(&f).await;
     admin_folds_to_tenant_only(&f).await;
+    create_and_enqueue_is_one_transaction(&f).await;
     f.drop_pg().await;
 }

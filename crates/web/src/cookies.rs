@@ -95,11 +95,6 @@ mod tests {
         h.insert(CSRF_HEADER, HeaderValue::from_static("other"));
         assert!(check_csrf(&h).is_err());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
