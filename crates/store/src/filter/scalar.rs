@@ -36,6 +36,9 @@ pub(super) fn scalar_filter(
         Some(Value::String(m)) if m == "default" => false,
         Some(_) => return Err(StoreError::invalid("`mode` must be \"default\" or \"insensitive\"")),
     };
+    // `mode: insensitive` also folds case for equality and membership on text columns (as in
+    // Prisma): LOWER on both sides.
+    let fold = insensitive && !field.list && scalar_of(field) == ScalarType::String;
     let mut first = true;
     w.push("(");
     for (op, arg) in ops {
@@ -47,6 +50,27 @@ pub(super) fn scalar_filter(
         }
         first = false;
         match op.as_str() {
+            "equals" | "not" | "in" | "notIn" if fold && folds(arg) => {
+                let negated = matches!(op.as_str(), "not" | "notIn");
+                let items = match arg {
+                    Value::Array(items) => items.as_slice(),
+                    one => std::slice::from_ref(one),
+                };
+                if items.is_empty() {
+                    w.push(if negated { "1 = 1" } else { "1 = 0" });
+                    continue;
+                }
+                w.push("(LOWER(");
+                column_expr(ctx, w, model, alias, fi);
+                w.push(if negated { ") NOT IN (" } else { ") IN (" });
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        w.push(", ");
+                    }
+                    w.push("LOWER(").param(scalar_to_sql(ctx.schema, field, ScalarType::String, item)?).push(")");
+                }
+                w.push("))");
+            }
             "equals" => compare(ctx, w, model, alias, fi, "=", arg)?,
             "not" => match arg {
                 Value::Object(_) => {
@@ -153,6 +177,16 @@ const FILTER_OPS: &[&str] = &[
     "hasEvery",
     "isEmpty",
 ];
+
+/// Whether a case-insensitive equality or membership applies to `arg`: text, or a list of texts
+/// (NULL keeps its IS NULL meaning).
+fn folds(arg: &Value) -> bool {
+    match arg {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().all(Value::is_string),
+        _ => false,
+    }
+}
 
 fn compare(
     ctx: &Ctx<'_>,
