@@ -1,11 +1,12 @@
 //! JSON request bodies with Manzil's error codes: 415 without a JSON content type, 413 over the
 //! body limit, 400 `request.malformed_json` for broken JSON, 400 `request.invalid` for JSON of
-//! the wrong shape (unknown fields included: bodies use `#[serde(deny_unknown_fields)]`).
+//! the wrong shape (unknown fields included: bodies use `#[serde(deny_unknown_fields)]`; every
+//! body is a JSON object).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::error::ApiError;
 
@@ -34,8 +35,21 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Every body is an object: serde would also read a struct from an array (`["CONTRACT"]`).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(if serde_json::from_slice::<IgnoredAny>(bytes).is_ok() {
+            ApiError::invalid_request()
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "request.malformed_json")
+        });
+    }
     serde_json::from_slice(bytes).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => ApiError::invalid_request(),
+        // serde_json reports `null` where an enum is expected as a syntax error; well-formed
+        // JSON of the wrong shape is `request.invalid` all the same.
+        serde_json::error::Category::Syntax if serde_json::from_slice::<IgnoredAny>(bytes).is_ok() => {
+            ApiError::invalid_request()
+        }
         _ => ApiError::new(StatusCode::BAD_REQUEST, "request.malformed_json"),
     })
 }

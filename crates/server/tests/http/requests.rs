@@ -8,6 +8,17 @@ use crate::support::TestApp;
 async fn malformed_json(app: &TestApp) {
     let res = app.post("dar", "/api/v1/auth/login").body("application/json", "{\"email\": ").send().await;
     assert_eq!((res.status, res.code().as_str()), (400, "request.malformed_json"));
+    let res = app.post("dar", "/api/v1/auth/login").body("application/json", "[\"a@b.example\", ").send().await;
+    assert_eq!((res.status, res.code().as_str()), (400, "request.malformed_json"));
+}
+
+/// Well-formed JSON that is not an object is the wrong shape, though serde would read a struct
+/// from an array.
+async fn bodies_are_objects(app: &TestApp) {
+    for body in [r#"["admin@dar.example", "x"]"#, "\"text\"", "42", "null"] {
+        let res = app.post("dar", "/api/v1/auth/login").body("application/json", body).send().await;
+        assert_eq!((res.status, res.code().as_str()), (400, "request.invalid"), "{body}");
+    }
 }
 
 async fn unknown_fields_are_refused(app: &TestApp) {
@@ -56,6 +67,7 @@ async fn request_ids(app: &TestApp) {
 
 crate::on_both_databases!(
     malformed_json,
+    bodies_are_objects,
     unknown_fields_are_refused,
     oversize_body,
     wrong_content_type,
