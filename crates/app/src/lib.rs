@@ -1,19 +1,24 @@
 //! Manzil's use cases by feature. Nothing here knows HTTP: callers pass plain values and an
 //! [`Actor`], and get feature errors ([`auth::AuthError`], [`tenants::TenantError`], …) back.
 
+pub mod activities;
 pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod csv_file;
+pub mod deals;
 pub mod demo;
 pub mod exports;
 pub mod files;
 pub mod imports;
 pub mod jobs;
 pub mod leads;
+pub mod matching;
 pub mod page;
+pub mod properties;
 pub mod records;
 pub mod schema;
+pub mod teams;
 pub mod tenants;
 pub mod users;
 

@@ -45,7 +45,9 @@ impl Limit {
     }
 }
 
-/// A sort order: one whitelisted, never-NULL column, then the id to make it total.
+/// A sort order: one whitelisted column, then the id to make it total. A column that may hold
+/// NULL is read with [`Sort::order_by_nulls_last`] and [`Sort::after_nulls_last`]
+/// (`records::Records::page` picks them from the schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort {
     pub field: &'static str,
@@ -81,17 +83,42 @@ impl Sort {
     /// The `where` condition for the rows after `cursor` in this order.
     pub fn after(&self, cursor: &Cursor) -> Value {
         let cmp = if self.desc { "lt" } else { "gt" };
+        if cursor.value.is_null() {
+            // Only a nullable column's cursor holds NULL; see `after_nulls_last`.
+            return json!({ self.field: null, "id": { cmp: cursor.id } });
+        }
         json!({"OR": [
             { self.field: { cmp: cursor.value } },
             { self.field: cursor.value, "id": { cmp: cursor.id } },
         ]})
     }
 
-    /// The cursor that continues after `row` (which must carry the sort field and `id`).
+    /// [`Sort::order_by`] for a column that may hold NULL (a due date): NULLs come last in
+    /// either direction, on both dialects.
+    pub fn order_by_nulls_last(&self) -> Value {
+        json!([{ self.field: {"sort": self.direction(), "nulls": "last"} }, { "id": self.direction() }])
+    }
+
+    /// [`Sort::after`] in the [`Sort::order_by_nulls_last`] order: after a key come the greater
+    /// (lesser) keys and then every NULL; after a NULL key, only NULLs with a later id.
+    pub fn after_nulls_last(&self, cursor: &Cursor) -> Value {
+        let cmp = if self.desc { "lt" } else { "gt" };
+        if cursor.value.is_null() {
+            return json!({ self.field: null, "id": { cmp: cursor.id } });
+        }
+        json!({"OR": [
+            { self.field: { cmp: cursor.value } },
+            { self.field: cursor.value, "id": { cmp: cursor.id } },
+            { self.field: null },
+        ]})
+    }
+
+    /// The cursor that continues after `row` (which must carry the sort field and `id`; the
+    /// field may be NULL in a nullable column).
     pub fn cursor_after(&self, row: &Value) -> Option<String> {
         let cursor = Cursor {
             sort: self.spec(),
-            value: row.get(self.field).filter(|v| !v.is_null())?.clone(),
+            value: row.get(self.field).cloned().unwrap_or(Value::Null),
             id: row.get("id")?.as_str()?.to_owned(),
         };
         serde_json::to_vec(&cursor).ok().map(|bytes| URL_SAFE_NO_PAD.encode(bytes))
@@ -101,7 +128,7 @@ impl Sort {
     pub fn decode(&self, cursor: &str) -> Result<Cursor, PageError> {
         let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| PageError::Cursor)?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| PageError::Cursor)?;
-        let scalar = matches!(cursor.value, Value::String(_) | Value::Number(_));
+        let scalar = matches!(cursor.value, Value::String(_) | Value::Number(_) | Value::Null);
         if cursor.sort != self.spec() || !scalar {
             return Err(PageError::Cursor);
         }
@@ -165,6 +192,20 @@ mod tests {
         );
         assert_eq!(DEFAULT.decode(&token), Err(PageError::Cursor));
         assert_eq!(sort.decode("not a cursor"), Err(PageError::Cursor));
+    }
+
+    #[test]
+    fn nullable_columns_page_their_nulls_last() {
+        let sort = Sort { field: "dueAt", desc: false };
+        assert_eq!(sort.order_by_nulls_last(), json!([{"dueAt": {"sort": "asc", "nulls": "last"}}, {"id": "asc"}]));
+        let dated = sort.decode(&sort.cursor_after(&json!({"id": "a1", "dueAt": "t1"})).unwrap()).unwrap();
+        assert_eq!(
+            sort.after_nulls_last(&dated),
+            json!({"OR": [{"dueAt": {"gt": "t1"}}, {"dueAt": "t1", "id": {"gt": "a1"}}, {"dueAt": null}]})
+        );
+        let undated = sort.decode(&sort.cursor_after(&json!({"id": "a2", "dueAt": null})).unwrap()).unwrap();
+        assert_eq!(sort.after_nulls_last(&undated), json!({"dueAt": null, "id": {"gt": "a2"}}));
+        assert_eq!(sort.after(&undated), json!({"dueAt": null, "id": {"gt": "a2"}}));
     }
 
     #[test]

@@ -90,6 +90,13 @@ impl Records {
         }
     }
 
+    /// Whether the model's `field` may hold NULL (per `schema.zmodel`).
+    fn optional(&self, db: &Db, field: &str) -> bool {
+        let schema = db.schema();
+        let Some(model) = schema.model_index(self.model).map(|m| schema.model(m)) else { return false };
+        model.field_index(field).is_some_and(|f| model.field(f).optional)
+    }
+
     /// The record's row, if the caller may read it.
     pub async fn row(&self, db: &Db, actor: &Actor, id: &str) -> Result<Value, RecordError> {
         let row = actor.db(db).run(self.model, "findUnique", &json!({"where": {"id": id}})).await;
@@ -168,11 +175,15 @@ impl Records {
     ) -> Result<Page<T>, RecordError> {
         let limit = Limit::parse(page.limit)?;
         let sort = Sort::parse(page.sort.as_deref(), sorts, default)?;
+        // A column that may hold NULL (a due date) pages its NULLs last, cursors included.
+        let nullable = self.optional(db, sort.field);
         let mut all = filters;
         if let Some(cursor) = page.cursor.as_deref().filter(|c| !c.is_empty()) {
-            all.push(sort.after(&sort.decode(cursor)?));
+            let cursor = sort.decode(cursor)?;
+            all.push(if nullable { sort.after_nulls_last(&cursor) } else { sort.after(&cursor) });
         }
-        let args = json!({"where": {"AND": all}, "orderBy": sort.order_by(), "take": limit.get() + 1});
+        let order_by = if nullable { sort.order_by_nulls_last() } else { sort.order_by() };
+        let args = json!({"where": {"AND": all}, "orderBy": order_by, "take": limit.get() + 1});
         let rows = match actor.db(db).run(self.model, "findMany", &args).await.map_err(|e| self.map_store(e))? {
             Value::Array(rows) => rows,
             _ => Vec::new(),

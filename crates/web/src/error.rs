@@ -151,9 +151,18 @@ impl From<UserError> for ApiError {
     fn from(e: UserError) -> Self {
         match e {
             UserError::NotFound | UserError::TenantNotFound(_) => ApiError::not_found("User"),
-            UserError::InvalidEmail(..) | UserError::WeakPassword => ApiError::invalid_request(),
-            UserError::EmailTaken => ApiError::new(StatusCode::CONFLICT, "user.email_taken"),
+            UserError::InvalidEmail(..) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "user.invalid_email").with("field", "email")
+            }
+            UserError::WeakPassword => ApiError::new(StatusCode::BAD_REQUEST, "user.weak_password"),
+            UserError::EmailTaken => ApiError::new(StatusCode::CONFLICT, "user.email_taken").with("field", "email"),
+            UserError::LastAdmin => ApiError::new(StatusCode::BAD_REQUEST, "user.last_admin"),
+            UserError::WrongPassword => {
+                ApiError::new(StatusCode::BAD_REQUEST, "user.wrong_password").with("field", "currentPassword")
+            }
             e @ UserError::Hashing(_) => ApiError::internal(&e),
+            UserError::Record(e) => e.into(),
+            UserError::Auth(e) => e.into(),
             UserError::Store(e) => e.into(),
         }
     }
@@ -244,6 +253,20 @@ mod tests {
         assert_eq!(ApiError::from(LeadError::NotFound).code, "lead.not_found");
         assert_eq!(ApiError::from(LeadError::Forbidden).status, StatusCode::FORBIDDEN);
         assert_eq!(ApiError::from(LeadError::Page(PageError::Cursor)).code, "request.invalid_cursor");
+    }
+
+    #[test]
+    fn user_errors_map_to_stable_codes() {
+        let last = ApiError::from(UserError::LastAdmin);
+        assert_eq!((last.status, last.code.as_ref()), (StatusCode::BAD_REQUEST, "user.last_admin"));
+        let wrong = ApiError::from(UserError::WrongPassword);
+        assert_eq!(wrong.details.get("field"), Some(&json!("currentPassword")));
+        let taken =
+            ApiError::from(UserError::Record(RecordError::Conflict { code: "user.email_taken", field: "email" }));
+        assert_eq!((taken.status, taken.code.as_ref()), (StatusCode::CONFLICT, "user.email_taken"));
+        let limited = ApiError::from(UserError::Auth(AuthError::RateLimited(std::time::Duration::from_secs(30))));
+        assert_eq!((limited.status, limited.retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(30)));
+        assert_eq!(ApiError::from(UserError::NotFound).code, "user.not_found");
     }
 
     #[test]

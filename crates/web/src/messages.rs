@@ -63,6 +63,88 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
         "lead.lost_reason_not_allowed" => {
             ("A lost reason is only given with the LOST status.", "يُذكر سبب الخسارة مع الحالة LOST فقط.")
         }
+        "property.not_found" => ("The listing was not found.", "لم يتم العثور على العقار."),
+        "property.required" => ("This field of the listing is required.", "هذا الحقل من العقار مطلوب."),
+        "property.invalid_price" => ("The price must be a non-negative amount.", "يجب أن يكون السعر مبلغًا غير سالب."),
+        "property.invalid_currency" => (
+            "The currency must be a code of three capital letters, e.g. AED.",
+            "يجب أن تكون العملة رمزًا من ثلاثة أحرف كبيرة، مثل AED.",
+        ),
+        "property.invalid_number" => (
+            "Bedrooms and bathrooms must be zero or more, and the area more than zero.",
+            "يجب أن يكون عدد الغرف ودورات المياه صفرًا أو أكثر، والمساحة أكبر من صفر.",
+        ),
+        "property.invalid_date" => ("This date is not valid.", "هذا التاريخ غير صالح."),
+        "property.invalid_phone" => ("The owner's phone number is not valid.", "رقم هاتف المالك غير صالح."),
+        "property.invalid_agent" => (
+            "The listing agent must be an active user of this agency.",
+            "يجب أن يكون وكيل العقار مستخدمًا نشطًا في هذه الوكالة.",
+        ),
+        "property.invalid_photo" => (
+            "A photo is not a file of this agency that you can open.",
+            "إحدى الصور ليست ملفًا من ملفات هذه الوكالة يمكنك فتحه.",
+        ),
+        "property.reference_taken" => {
+            ("Another listing of this agency has this reference.", "يوجد عقار آخر في هذه الوكالة بنفس الرقم المرجعي.")
+        }
+        "team.not_found" => ("The team was not found.", "لم يتم العثور على الفريق."),
+        "team.name_required" => ("A team needs a name.", "يجب إدخال اسم الفريق."),
+        "team.invalid_manager" => (
+            "The team's manager must be an active manager or admin of this agency.",
+            "يجب أن يكون مدير الفريق مديرًا أو مسؤولًا نشطًا في هذه الوكالة.",
+        ),
+        "user.not_found" => ("The user was not found.", "لم يتم العثور على المستخدم."),
+        "user.name_required" => ("A user needs a name.", "يجب إدخال اسم المستخدم."),
+        "user.invalid_email" => ("This e-mail address is not valid.", "عنوان البريد الإلكتروني هذا غير صالح."),
+        "user.email_taken" => (
+            "A user with this e-mail address already exists in this agency.",
+            "يوجد مستخدم بهذا البريد الإلكتروني في هذه الوكالة.",
+        ),
+        "user.invalid_team" => ("The team must be a team of this agency.", "يجب أن يكون الفريق من فرق هذه الوكالة."),
+        "user.invalid_language" => (
+            "Languages are ISO codes of two or three letters, e.g. ar, en, hi.",
+            "اللغات رموز ISO من حرفين أو ثلاثة، مثل ar وen وhi.",
+        ),
+        "user.weak_password" => {
+            ("The password must have at least 10 characters.", "يجب أن تتكون كلمة المرور من 10 أحرف على الأقل.")
+        }
+        "user.wrong_password" => ("The current password is wrong.", "كلمة المرور الحالية غير صحيحة."),
+        "user.last_admin" => {
+            ("The agency must keep at least one active admin.", "يجب أن يبقى في الوكالة مسؤول نشط واحد على الأقل.")
+        }
+        "deal.not_found" => ("The deal was not found.", "لم يتم العثور على الصفقة."),
+        "deal.invalid_lead" => (
+            "The lead was not found, or you cannot open a deal on it.",
+            "لم يتم العثور على العميل المحتمل، أو لا يمكنك فتح صفقة عليه.",
+        ),
+        "deal.invalid_property" => ("The listing was not found.", "لم يتم العثور على العقار."),
+        "deal.invalid_agent" => {
+            ("The agent must be an active user of this agency.", "يجب أن يكون الوكيل مستخدمًا نشطًا في هذه الوكالة.")
+        }
+        "deal.invalid_currency" => (
+            "The currency must be a code of three letters, e.g. AED.",
+            "يجب أن تكون العملة رمزًا من ثلاثة أحرف، مثل AED.",
+        ),
+        "deal.invalid_date" => {
+            ("The expected closing date is not a valid date or time.", "تاريخ الإغلاق المتوقع ليس تاريخًا أو وقتًا صالحًا.")
+        }
+        "activity.not_found" => ("The activity was not found.", "لم يتم العثور على النشاط."),
+        "activity.invalid_lead" => (
+            "The lead was not found, or you cannot add an activity to it.",
+            "لم يتم العثور على العميل المحتمل، أو لا يمكنك إضافة نشاط إليه.",
+        ),
+        "activity.invalid_property" => ("The listing was not found.", "لم يتم العثور على العقار."),
+        "activity.invalid_deal" => (
+            "The deal was not found among this lead's deals.",
+            "لم يتم العثور على الصفقة ضمن صفقات هذا العميل المحتمل.",
+        ),
+        "activity.invalid_assignee" => {
+            ("The assignee must be an active user of this agency.", "يجب أن يكون المسؤول مستخدمًا نشطًا في هذه الوكالة.")
+        }
+        "activity.title_required" => ("An activity needs a title.", "يجب إدخال عنوان للنشاط."),
+        "activity.invalid_date" => {
+            ("The due time is not a valid date or time.", "موعد الاستحقاق ليس تاريخًا أو وقتًا صالحًا.")
+        }
         "internal" => ("Something went wrong on our side. Try again.", "حدث خطأ من جهتنا. حاول مرة أخرى."),
         c if c.ends_with(".not_found") => ("The record was not found.", "لم يتم العثور على السجل."),
         _ => ("The request failed.", "تعذّر تنفيذ الطلب."),
@@ -86,6 +168,34 @@ mod tests {
             "lead.duplicate",
             "lead.invalid_phone",
             "lead.lost_reason_required",
+            "team.invalid_manager",
+            "user.email_taken",
+            "user.weak_password",
+            "user.wrong_password",
+            "user.last_admin",
+            "property.not_found",
+            "property.required",
+            "property.invalid_price",
+            "property.invalid_currency",
+            "property.invalid_number",
+            "property.invalid_date",
+            "property.invalid_phone",
+            "property.invalid_agent",
+            "property.invalid_photo",
+            "property.reference_taken",
+            "deal.not_found",
+            "deal.invalid_lead",
+            "deal.invalid_property",
+            "deal.invalid_agent",
+            "deal.invalid_currency",
+            "deal.invalid_date",
+            "activity.not_found",
+            "activity.invalid_lead",
+            "activity.invalid_property",
+            "activity.invalid_deal",
+            "activity.invalid_assignee",
+            "activity.title_required",
+            "activity.invalid_date",
             "request.invalid_query",
             "request.invalid_cursor",
             "internal",

@@ -13,7 +13,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::AppState;
-use crate::api::{audit, exports, files, imports, jobs, leads, openapi};
+use crate::api::{audit, exports, files, imports, jobs, leads, matching, openapi, properties, teams, users};
 use crate::error::ApiError;
 use crate::handlers::{auth, health, me};
 use crate::host::resolve_tenant;
@@ -97,6 +97,17 @@ pub fn table() -> Vec<Route> {
         row(Agency, Post, "/api/v1/auth/refresh", auth::refresh),
         row(Agency, Post, "/api/v1/auth/logout", auth::logout),
         row(Agency, Get, "/api/v1/me", me::me),
+        row(Agency, Patch, "/api/v1/me", me::update_me),
+        row(Agency, Post, "/api/v1/me/password", me::change_password),
+        row(Agency, Get, "/api/v1/teams", teams::list::list_teams),
+        row(Agency, Post, "/api/v1/teams", teams::create::create_team),
+        row(Agency, Get, "/api/v1/teams/{id}", teams::get::get_team),
+        row(Agency, Patch, "/api/v1/teams/{id}", teams::update::update_team),
+        row(Agency, Delete, "/api/v1/teams/{id}", teams::delete::delete_team),
+        row(Agency, Get, "/api/v1/users", users::list::list_users),
+        row(Agency, Post, "/api/v1/users", users::create::create_user),
+        row(Agency, Get, "/api/v1/users/{id}", users::get::get_user),
+        row(Agency, Patch, "/api/v1/users/{id}", users::update::update_user),
         row(Agency, Get, "/api/v1/leads", leads::list::list_leads),
         row(Agency, Post, "/api/v1/leads", leads::create::create_lead),
         row(Agency, Get, "/api/v1/leads/{id}", leads::get::get_lead),
@@ -104,6 +115,26 @@ pub fn table() -> Vec<Route> {
         row(Agency, Delete, "/api/v1/leads/{id}", leads::delete::delete_lead),
         row(Agency, Post, "/api/v1/leads/{id}/assign", leads::assign::assign_lead),
         row(Agency, Post, "/api/v1/leads/{id}/status", leads::status::change_lead_status),
+        row(Agency, Get, "/api/v1/leads/{id}/matches", matching::lead_matches),
+        row(Agency, Get, "/api/v1/properties", properties::list::list_properties),
+        row(Agency, Post, "/api/v1/properties", properties::create::create_property),
+        row(Agency, Get, "/api/v1/properties/{id}", properties::get::get_property),
+        row(Agency, Patch, "/api/v1/properties/{id}", properties::update::update_property),
+        row(Agency, Delete, "/api/v1/properties/{id}", properties::delete::delete_property),
+        row(Agency, Get, "/api/v1/properties/{id}/matches", matching::property_matches),
+        row(Agency, Get, "/api/v1/deals", crate::api::deals::list::list_deals),
+        row(Agency, Post, "/api/v1/deals", crate::api::deals::create::create_deal),
+        row(Agency, Get, "/api/v1/deals/{id}", crate::api::deals::get::get_deal),
+        row(Agency, Patch, "/api/v1/deals/{id}", crate::api::deals::update::update_deal),
+        row(Agency, Delete, "/api/v1/deals/{id}", crate::api::deals::delete::delete_deal),
+        row(Agency, Post, "/api/v1/deals/{id}/stage", crate::api::deals::stage::move_deal_stage),
+        row(Agency, Get, "/api/v1/activities", crate::api::activities::list::list_activities),
+        row(Agency, Post, "/api/v1/activities", crate::api::activities::create::create_activity),
+        row(Agency, Get, "/api/v1/activities/{id}", crate::api::activities::get::get_activity),
+        row(Agency, Patch, "/api/v1/activities/{id}", crate::api::activities::update::update_activity),
+        row(Agency, Delete, "/api/v1/activities/{id}", crate::api::activities::delete::delete_activity),
+        row(Agency, Post, "/api/v1/activities/{id}/done", crate::api::activities::done::done_activity),
+        row(Agency, Post, "/api/v1/activities/{id}/reopen", crate::api::activities::reopen::reopen_activity),
         row(Agency, Get, "/api/v1/audit", audit::list_audit),
         row(Agency, Get, "/api/v1/jobs", jobs::list_jobs),
         row(Agency, Get, "/api/v1/jobs/{id}", jobs::get_job),

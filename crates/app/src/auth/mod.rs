@@ -72,9 +72,6 @@ pub struct AuthService {
     refresh_ttl: Duration,
 }
 
-const USER_FIELDS: [&str; 9] =
-    ["id", "tenantId", "email", "name", "role", "teamId", "locale", "active", "passwordHash"];
-
 impl AuthService {
     /// `secret` signs access tokens (at least 32 bytes; the config checks it).
     pub fn new(db: Db, secret: &[u8], settings: AuthSettings) -> Self {
@@ -89,12 +86,10 @@ impl AuthService {
 
     /// Loads a user row with the password hash (as system: it is never readable otherwise).
     async fn user_row(&self, filter: Value) -> Result<Option<Value>, StoreError> {
-        let select: serde_json::Map<String, Value> =
-            USER_FIELDS.iter().map(|f| ((*f).to_owned(), json!(true))).collect();
         let row = self
             .db
             .as_system("auth: load a user with the password hash")
-            .run("User", "findFirst", &json!({"where": filter, "select": select}))
+            .run("User", "findFirst", &json!({"where": filter, "omit": {"passwordHash": false}}))
             .await?;
         Ok((!row.is_null()).then_some(row))
     }
@@ -121,6 +116,30 @@ impl AuthService {
             return Err(AuthError::InvalidCredentials);
         };
         self.limiter.record_success(&account);
+        let family = uuid::Uuid::new_v4().to_string();
+        self.open(user, &family).await
+    }
+
+    /// Checks the signed-in caller's password (before a password change), under the same rate
+    /// limit as logins: a wrong one is `InvalidCredentials` and counts as a failed login.
+    pub async fn verify_password(&self, actor: &Actor, password: String, ip: Option<&str>) -> Result<(), AuthError> {
+        let row = self.user_row(json!({"id": actor.user_id, "tenantId": actor.tenant_id})).await?;
+        let email = row.as_ref().and_then(|r| r.get("email")).and_then(Value::as_str).unwrap_or_default();
+        let account = format!("{}:{email}", actor.tenant_id);
+        self.limiter.check(&account, ip).map_err(AuthError::RateLimited)?;
+        let stored = row.as_ref().and_then(|r| r.get("passwordHash")).and_then(Value::as_str).map(str::to_owned);
+        if password::verify(password, stored).await {
+            self.limiter.record_success(&account);
+            Ok(())
+        } else {
+            self.limiter.record_failure(&account, ip);
+            Err(AuthError::InvalidCredentials)
+        }
+    }
+
+    /// Opens a new login for a user who has just proved who they are (after a password change
+    /// revoked all their logins), with a fresh refresh-token family.
+    pub async fn start_session(&self, user: UserView) -> Result<Session, AuthError> {
         let family = uuid::Uuid::new_v4().to_string();
         self.open(user, &family).await
     }

@@ -116,6 +116,18 @@ pub async fn revoke_family(db: &Db, family: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Revokes every live token of every login of a user (password change, deactivation).
+pub async fn revoke_user(db: &Db, user_id: &str) -> Result<(), StoreError> {
+    db.as_system("auth: revoke a user's refresh tokens")
+        .run(
+            "RefreshToken",
+            "updateMany",
+            &json!({"where": {"userId": user_id, "revokedAt": null}, "data": {"revokedAt": store::now_string()}}),
+        )
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

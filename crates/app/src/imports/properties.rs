@@ -71,7 +71,7 @@ fn parse_row(cells: &Cells<'_>, env: &JobEnv) -> Result<(Map<String, Value>, Opt
     let purpose_cell = required(cells, PURPOSE, "purpose")?;
     let purpose =
         purpose(purpose_cell).ok_or(("purpose", "value.invalid", format!("`{purpose_cell}` is not SALE or RENT")))?;
-    let kind = required(cells, TYPE, "type")?.to_uppercase().replace([' ', '-'], "_");
+    let kind = crate::properties::type_key(required(cells, TYPE, "type")?);
     let city = required(cells, CITY, "city")?;
     let price_cell = required(cells, PRICE, "price")?;
     let price = Budget::parse(&ascii_digits(price_cell)).ok_or((
@@ -137,7 +137,7 @@ fn parse_row(cells: &Cells<'_>, env: &JobEnv) -> Result<(Map<String, Value>, Opt
     put("ownerPhone", json!(owner_phone));
     put("permitNumber", json!(cells.get(PERMIT)));
     put("permitExpiresAt", json!(permit_expires));
-    put("searchText", json!(domain::search_key(&[reference, title_en, title_ar, city, community.unwrap_or_default()])));
+    put("searchText", json!(crate::properties::search_text(reference, title_en, title_ar, city, community)));
     Ok((data, cells.get(AGENT_EMAIL).map(str::to_lowercase)))
 }
 

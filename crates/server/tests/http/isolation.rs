@@ -24,10 +24,30 @@ const OUTSIDE: &[(&str, &str)] = &[
 /// One agency's records the matrix aims at.
 struct Records {
     lead: String,
+    /// A listing of the first agent, with the owner's phone (readable by every colleague, the
+    /// phone only by the listing agent).
+    property: String,
+    /// A deal on `lead`, of the first agent.
+    deal: String,
+    /// A task on `lead` and `deal`, logged by the admin and assigned to the first agent.
+    activity: String,
     file: String,
     job: String,
     tenant: String,
+    /// A team (no owner: readable by every colleague).
+    team: String,
+    /// The first agent's own user record (readable by every colleague).
+    user: String,
 }
+
+/// `{id}` routes whose records every member of the agency may read by design (`@@allow('read',
+/// true)` in schema.zmodel). For them, the second agent's GET answers 200 and every write 403 or
+/// 404 — never 2xx — instead of a plain 404; the snapshot below proves nothing changed.
+const READ_BY_COLLEAGUES: &[&str] = &["/api/v1/teams/", "/api/v1/users/", "/api/v1/properties/"];
+
+/// The victims' phone in E.164 (the lead's and the listing owner's): hidden from the second agent
+/// even where the record itself is readable.
+const VICTIM_PHONE: &str = "+971507654321";
 
 async fn records(app: &TestApp, host: &str, admin: &str, agent_id: &str) -> Records {
     let lead = app
@@ -38,6 +58,34 @@ async fn records(app: &TestApp, host: &str, admin: &str, agent_id: &str) -> Reco
         .await;
     assert_eq!(lead.status, 201, "{}", lead.body);
     let lead = lead.json()["id"].as_str().expect("lead id").to_owned();
+    let property = app
+        .post(host, "/api/v1/properties")
+        .bearer(admin)
+        .json(&json!({
+            "reference": "VICTIM-1", "titleEn": "Victim", "titleAr": "ضحية", "purpose": "SALE", "type": "VILLA",
+            "city": "Dubai", "price": "1000000", "status": "AVAILABLE", "listingAgentId": agent_id,
+            "ownerName": "Owner", "ownerPhone": "0507654321",
+        }))
+        .send()
+        .await;
+    assert_eq!(property.status, 201, "{}", property.body);
+    let property = property.json()["id"].as_str().expect("property id").to_owned();
+    let deal = app
+        .post(host, "/api/v1/deals")
+        .bearer(admin)
+        .json(&json!({"leadId": lead, "value": "1500000", "commission": "30000", "agentId": agent_id}))
+        .send()
+        .await;
+    assert_eq!(deal.status, 201, "{}", deal.body);
+    let deal = deal.json()["id"].as_str().expect("deal id").to_owned();
+    let activity = app
+        .post(host, "/api/v1/activities")
+        .bearer(admin)
+        .json(&json!({"type": "TASK", "leadId": lead, "dealId": deal, "title": "Call back", "assigneeId": agent_id}))
+        .send()
+        .await;
+    assert_eq!(activity.status, 201, "{}", activity.body);
+    let activity = activity.json()["id"].as_str().expect("activity id").to_owned();
     let (ct, body) =
         multipart(&[("ownerType", "lead"), ("ownerId", &lead)], "plan.pdf", "application/pdf", b"%PDF-1.4\n%victim\n");
     let file = app.post(host, "/api/v1/files").bearer(admin).body(&ct, body).send().await;
@@ -52,14 +100,39 @@ async fn records(app: &TestApp, host: &str, admin: &str, agent_id: &str) -> Reco
     assert_eq!(job.status, 202, "{}", job.body);
     let job = job.json()["id"].as_str().expect("job id").to_owned();
     wait_job(app, host, admin, &job).await;
+    let team =
+        app.post(host, "/api/v1/teams").bearer(admin).json(&json!({"name": format!("team of {host}")})).send().await;
+    assert_eq!(team.status, 201, "{}", team.body);
+    let team = team.json()["id"].as_str().expect("team id").to_owned();
+    let user = agent_id.to_owned();
     let me = app.get(host, "/api/v1/me").bearer(admin).send().await.json();
-    Records { lead, file, job, tenant: me["tenantId"].as_str().expect("tenant").to_owned() }
+    Records {
+        lead,
+        property,
+        deal,
+        activity,
+        file,
+        job,
+        tenant: me["tenantId"].as_str().expect("tenant").to_owned(),
+        team,
+        user,
+    }
 }
 
 /// The id a `{id}` route takes, from a set of records.
 fn id_for<'r>(path: &str, r: &'r Records) -> Option<&'r str> {
     if path.starts_with("/api/v1/leads/") {
         Some(&r.lead)
+    } else if path.starts_with("/api/v1/properties/") {
+        Some(&r.property)
+    } else if path.starts_with("/api/v1/deals/") {
+        Some(&r.deal)
+    } else if path.starts_with("/api/v1/activities/") {
+        Some(&r.activity)
+    } else if path.starts_with("/api/v1/teams/") {
+        Some(&r.team)
+    } else if path.starts_with("/api/v1/users/") {
+        Some(&r.user)
     } else if path.starts_with("/api/v1/files/") {
         Some(&r.file)
     } else if path.starts_with("/api/v1/jobs/") {
@@ -75,7 +148,19 @@ fn body_for(path: &str, method: &Method) -> Option<Value> {
         ("/api/v1/leads/{id}", &Method::PATCH) => Some(json!({"name": "pwned"})),
         ("/api/v1/leads/{id}/assign", _) => Some(json!({"assigneeId": null})),
         ("/api/v1/leads/{id}/status", _) => Some(json!({"status": "LOST", "lostReason": "pwned"})),
+        ("/api/v1/deals/{id}", &Method::PATCH) => Some(json!({"value": "1", "expectedCloseAt": null})),
+        ("/api/v1/deals/{id}/stage", _) => Some(json!({"stage": "CLOSED_LOST"})),
+        ("/api/v1/activities/{id}", &Method::PATCH) => Some(json!({"title": "pwned", "dueAt": null})),
         ("/api/v1/leads", &Method::POST) => Some(json!({"name": "probe", "phones": ["0501112233"]})),
+        ("/api/v1/properties/{id}", &Method::PATCH) => Some(json!({"titleEn": "pwned", "community": null})),
+        ("/api/v1/properties", &Method::POST) => Some(json!({
+            "reference": "PROBE-1", "titleEn": "Probe", "titleAr": "تجربة", "purpose": "RENT", "type": "APARTMENT",
+            "city": "Dubai", "price": "90000",
+        })),
+        ("/api/v1/teams/{id}", &Method::PATCH) => Some(json!({"name": "pwned"})),
+        ("/api/v1/users/{id}", &Method::PATCH) => Some(json!({"name": "pwned", "role": "ADMIN"})),
+        ("/api/v1/teams", &Method::POST) => Some(json!({"name": "probe"})),
+        ("/api/v1/users", &Method::POST) => Some(json!({"email": "probe@probe.example", "name": "probe"})),
         (_, &Method::POST) | (_, &Method::PATCH) => Some(json!({})),
         _ => None,
     }
@@ -92,12 +177,26 @@ fn method_of(verb: web::routes::Verb) -> Method {
 
 async fn snapshot(app: &TestApp, host: &str, admin: &str, r: &Records) -> Vec<String> {
     let mut out = Vec::new();
-    for path in
-        [format!("/api/v1/leads/{}", r.lead), format!("/api/v1/files/{}", r.file), format!("/api/v1/jobs/{}", r.job)]
-    {
+    for path in [
+        format!("/api/v1/leads/{}", r.lead),
+        format!("/api/v1/properties/{}", r.property),
+        format!("/api/v1/deals/{}", r.deal),
+        format!("/api/v1/activities/{}", r.activity),
+        format!("/api/v1/files/{}", r.file),
+        format!("/api/v1/jobs/{}", r.job),
+        format!("/api/v1/teams/{}", r.team),
+        format!("/api/v1/users/{}", r.user),
+    ] {
         let res = app.get(host, &path).bearer(admin).send().await;
         assert_eq!(res.status, 200, "{path}: {}", res.body);
-        out.push(res.body);
+        if path.starts_with("/api/v1/users/") {
+            // Lead routing stamps the agent's row (`lastAssignedAt`), which moves `updatedAt`.
+            let mut user = res.json();
+            user["updatedAt"] = Value::Null;
+            out.push(user.to_string());
+        } else {
+            out.push(res.body);
+        }
     }
     out
 }
@@ -162,7 +261,23 @@ async fn every_route_isolates_agencies_and_agents(app: &TestApp) {
                 req = req.json(&b);
             }
             let res = req.send().await;
-            assert_eq!(res.status, 404, "dar other agent {} {path}: {}", route.verb.as_str(), res.body);
+            if READ_BY_COLLEAGUES.iter().any(|p| route.path.starts_with(p)) {
+                let expected: &[u16] = if method == Method::GET { &[200] } else { &[403, 404] };
+                assert!(
+                    expected.contains(&res.status),
+                    "dar other agent {} {path}: {} {}",
+                    route.verb.as_str(),
+                    res.status,
+                    res.body
+                );
+                // Readable, but not what the rules hide: the first agent's lead (listing
+                // matches), the owner's phone (a listing's field rule).
+                for hidden in [dar.lead.as_str(), VICTIM_PHONE] {
+                    assert!(!res.body.contains(hidden), "dar other agent {path} sees {hidden}: {}", res.body);
+                }
+            } else {
+                assert_eq!(res.status, 404, "dar other agent {} {path}: {}", route.verb.as_str(), res.body);
+            }
         } else {
             // Lists, exports, imports, profile: nothing of the other agency ever appears.
             for (who, token) in callers {
@@ -182,7 +297,17 @@ async fn every_route_isolates_agencies_and_agents(app: &TestApp) {
                 }
                 let res = req.send().await;
                 assert!(res.status < 500, "{who} {} {}: {}", route.verb.as_str(), route.path, res.body);
-                for id in [&harbor.lead, &harbor.file, &harbor.job, &harbor.tenant] {
+                for id in [
+                    &harbor.lead,
+                    &harbor.property,
+                    &harbor.deal,
+                    &harbor.activity,
+                    &harbor.file,
+                    &harbor.job,
+                    &harbor.tenant,
+                    &harbor.team,
+                    &harbor.user,
+                ] {
                     assert!(
                         !res.body.contains(id.as_str()),
                         "{who} {} {} leaks {id}: {}",

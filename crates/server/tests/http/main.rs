@@ -4,8 +4,10 @@
 
 mod support;
 
+mod activities;
 mod cli;
 mod cookies;
+mod deals;
 mod exports;
 mod files;
 mod health;
@@ -14,8 +16,12 @@ mod imports;
 mod isolation;
 mod leads;
 mod login;
+mod matching;
 mod openapi;
+mod properties;
 mod refresh;
 mod requests;
 mod s3;
+mod teams;
 mod tokens;
+mod users;

@@ -22,9 +22,10 @@ async fn keys(bucket: &str, prefix: &str) -> Vec<String> {
 #[tokio::test]
 async fn files_live_in_the_bucket_under_the_tenant() {
     let bucket = format!("manzil-{}", uuid::Uuid::new_v4().simple());
-    let made = reqwest::Client::new().put(format!("{}/{bucket}", endpoint())).send().await.unwrap_or_else(|e| {
-        panic!("no S3-compatible server at {} (./test.sh starts moto_server): {e}", endpoint())
-    });
+    let made =
+        reqwest::Client::new().put(format!("{}/{bucket}", endpoint())).send().await.unwrap_or_else(|e| {
+            panic!("no S3-compatible server at {} (./test.sh starts moto_server): {e}", endpoint())
+        });
     assert!(made.status().is_success(), "create bucket: {}", made.status());
 
     let app = TestApp::sqlite_with(|c| {

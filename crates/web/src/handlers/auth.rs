@@ -65,7 +65,7 @@ pub struct CookieSessionResponse {
 }
 
 /// Tokens in the body, for API clients.
-fn token_body(s: &Session) -> Response {
+pub(crate) fn token_body(s: &Session) -> Response {
     Json(TokenResponse {
         access_token: s.access_token.clone(),
         token_type: "Bearer",
@@ -77,7 +77,7 @@ fn token_body(s: &Session) -> Response {
 }
 
 /// Session cookies, for the web UI; the body names the user and the CSRF token.
-fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
+pub(crate) fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
     let csrf = cookies::new_csrf_token();
     let body =
         CookieSessionResponse { user: s.user.clone(), expires_in: s.expires_in.as_secs(), csrf_token: csrf.clone() };
