@@ -13,8 +13,8 @@ use crate::error::{RejectReason, Result, StoreError};
 use crate::exec::{Pool, Tx};
 use crate::queue::{JobRecord, NewJob};
 use crate::read::{
-    FindKind, aggregate_sql, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate, normalize_group,
-    unwrap_many,
+    FindKind, aggregate_sql, aggregates, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate,
+    normalize_group, unwrap_many,
 };
 use crate::write::{Row, Writer, data_of, unique_where};
 
@@ -202,8 +202,10 @@ impl Client {
     }
 
     async fn reader(&self) -> Result<Tx> {
-        let setting = self.auth_setting();
-        self.db.inner.pool.reader(Some(&setting), self.db.inner.rls).await
+        // The auth setting is only needed inside a transaction for row-level security.
+        let rls = self.db.inner.rls && self.db.dialect() == Dialect::Postgres;
+        let setting = if rls { Some(self.auth_setting()) } else { None };
+        self.db.inner.pool.reader(setting.as_deref(), rls).await
     }
 
     async fn writer_tx(&self) -> Result<Tx> {
@@ -234,7 +236,7 @@ impl Client {
                 let mut tx = self.reader().await?;
                 let mut rows = tx.fetch_json(sql, params).await?;
                 tx.commit().await?;
-                if kind == FindKind::Many {
+                if aggregates(ctx.dialect, kind) {
                     rows = unwrap_many(rows);
                 }
                 let mut rows = finish_rows(&ctx, &shape, rows, reversed, args)?;
