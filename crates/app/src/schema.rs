@@ -13,11 +13,15 @@ pub fn migrations(dialect: policy::Dialect) -> &'static [store::Migration] {
     }
 }
 
-const SQLITE: &[store::Migration] =
-    &[store::Migration { version: 1, name: "init", sql: include_str!("../../../migrations/sqlite/0001_init.sql") }];
+const SQLITE: &[store::Migration] = &[
+    store::Migration { version: 1, name: "init", sql: include_str!("../../../migrations/sqlite/0001_init.sql") },
+    store::Migration { version: 2, name: "inbox", sql: include_str!("../../../migrations/sqlite/0002_inbox.sql") },
+];
 
-const POSTGRES: &[store::Migration] =
-    &[store::Migration { version: 1, name: "init", sql: include_str!("../../../migrations/postgres/0001_init.sql") }];
+const POSTGRES: &[store::Migration] = &[
+    store::Migration { version: 1, name: "init", sql: include_str!("../../../migrations/postgres/0001_init.sql") },
+    store::Migration { version: 2, name: "inbox", sql: include_str!("../../../migrations/postgres/0002_inbox.sql") },
+];
 
 /// The schema could not be loaded (a build from a broken `schema.zmodel`).
 #[derive(Debug, thiserror::Error)]
