@@ -11,6 +11,7 @@ pub mod demo;
 pub mod exports;
 pub mod files;
 pub mod imports;
+pub mod inbox;
 pub mod jobs;
 pub mod leads;
 pub mod matching;
@@ -35,6 +36,8 @@ pub struct App {
     pub files: files::FileStore,
     /// Wakes an idle job worker after an enqueue (shared with `jobs::runner`).
     pub job_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Where inbox events are published (in-process unless the composition root sets another).
+    pub events: std::sync::Arc<dyn inbox::events::EventBus>,
 }
 
 impl App {
@@ -45,6 +48,7 @@ impl App {
             tenants: tenants::TenantDirectory::new(db.clone(), Duration::from_secs(10)),
             files: files::FileStore::memory(),
             job_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+            events: std::sync::Arc::new(inbox::events::LocalBus::default()),
             db,
         }
     }
