@@ -104,15 +104,16 @@ const HARBOR: AgencySpec = AgencySpec {
     last_names: &["Smith", "Khan", "Patel", "Müller", "Rossi", "Ivanova", "Haddad", "Wong", "Silva", "O'Brien"],
 };
 
-const COMMUNITIES: &[(&str, &str)] = &[
-    ("Dubai", "Dubai Marina"),
-    ("Dubai", "Jumeirah Village Circle"),
-    ("Dubai", "Downtown Dubai"),
-    ("Dubai", "Business Bay"),
-    ("Dubai", "Arabian Ranches"),
-    ("Abu Dhabi", "Al Reem Island"),
-    ("Abu Dhabi", "Saadiyat Island"),
-    ("Sharjah", "Al Majaz"),
+/// City, community, and the community's Arabic name (for Arabic titles).
+const COMMUNITIES: &[(&str, &str, &str)] = &[
+    ("Dubai", "Dubai Marina", "دبي مارينا"),
+    ("Dubai", "Jumeirah Village Circle", "قرية جميرا الدائرية"),
+    ("Dubai", "Downtown Dubai", "وسط مدينة دبي"),
+    ("Dubai", "Business Bay", "الخليج التجاري"),
+    ("Dubai", "Arabian Ranches", "المرابع العربية"),
+    ("Abu Dhabi", "Al Reem Island", "جزيرة الريم"),
+    ("Abu Dhabi", "Saadiyat Island", "جزيرة السعديات"),
+    ("Sharjah", "Al Majaz", "المجاز"),
 ];
 const TYPES: &[(&str, &str, &str)] =
     &[("APARTMENT", "Apartment", "شقة"), ("VILLA", "Villa", "فيلا"), ("TOWNHOUSE", "Townhouse", "تاون هاوس")];
@@ -200,7 +201,7 @@ async fn seed_agency(system: &Client, spec: &AgencySpec, hash: &str, seed: u64) 
 
     let mut listings = Vec::new();
     for n in 1..=50 {
-        let (city, community) = *dice.pick(COMMUNITIES);
+        let (city, community, community_ar) = *dice.pick(COMMUNITIES);
         let (ty, ty_en, ty_ar) = *dice.pick(TYPES);
         let beds = 1 + dice.below(5) as i64;
         let rent = dice.below(3) == 0;
@@ -213,13 +214,16 @@ async fn seed_agency(system: &Client, spec: &AgencySpec, hash: &str, seed: u64) 
         } else {
             "AVAILABLE"
         };
+        let reference = format!("{}-{n:04}", spec.slug.to_uppercase());
+        let title_en = format!("{beds}-bedroom {ty_en} in {community}");
+        let title_ar = format!("{ty_ar} من {beds} غرف نوم في {community_ar}");
+        let search = crate::properties::search_text(&reference, &title_en, &title_ar, city, Some(community));
         let row = system
             .create(
                 "Property",
                 json!({ "data": {
-                    "tenantId": tid, "reference": format!("{}-{n:04}", spec.slug.to_uppercase()),
-                    "titleEn": format!("{beds}-bedroom {ty_en} in {community}"),
-                    "titleAr": format!("{ty_ar} من {beds} غرف نوم في {community}"),
+                    "tenantId": tid, "reference": reference, "searchText": search,
+                    "titleEn": title_en, "titleAr": title_ar,
                     "purpose": if rent { "RENT" } else { "SALE" }, "type": ty, "city": city, "community": community,
                     "bedrooms": beds, "bathrooms": beds.max(1), "areaSqm": 60.0 + 35.0 * beds as f64,
                     "price": price.to_string(), "currency": "AED", "status": status, "listingAgentId": agent,
@@ -240,7 +244,7 @@ async fn seed_agency(system: &Client, spec: &AgencySpec, hash: &str, seed: u64) 
         let email = format!("lead{n}@example.com");
         let assignee = if n % 9 == 0 { None } else { Some(agents[dice.below(agents.len())].clone()) };
         let status = *dice.pick(STATUSES);
-        let (city, community) = *dice.pick(COMMUNITIES);
+        let (city, community, _) = *dice.pick(COMMUNITIES);
         let budget = 800_000 + 100_000 * dice.below(40);
         let notes = if spec.locale == "ar" {
             "يبحث عن عقار قريب من المدارس"

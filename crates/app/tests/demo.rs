@@ -56,6 +56,17 @@ async fn demo_seeds_two_agencies_once() {
     let mine = as_agent.count("Lead", json!({})).await.expect("count").as_i64().unwrap_or(0);
     assert!(mine > 0 && mine < 200, "agent sees {mine} leads");
 
+    // Listings are searchable as users type, in either language (folded search column).
+    for (q, what) in
+        [("جزيره الريم", "an Arabic community, typed without hamza or ta marbuta"), ("reem island", "English")]
+    {
+        let found = as_agent
+            .count("Property", json!({ "where": { "searchText": { "contains": domain::fold_search(q) } } }))
+            .await
+            .expect("search");
+        assert!(found.as_i64().unwrap_or(0) > 0, "no demo listing found by {what}: {q}");
+    }
+
     // The demo password works: an argon2id hash that verifies, and no caller can read it.
     let stored = sys
         .run(
