@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::ctx::Ctx;
 use crate::error::{RejectReason, Result, StoreError};
-use crate::exec::{Pool, Tx};
+use crate::exec::{Pool, Tx, connection_lost};
 use crate::queue::{JobRecord, NewJob};
 use crate::read::{
     FindKind, aggregate_sql, aggregates, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate,
@@ -208,6 +208,24 @@ impl Client {
         self.db.inner.pool.reader(setting.as_deref(), rls).await
     }
 
+    /// Runs a read; while the server had dropped the pooled connections met, runs it again on
+    /// another (a read has no effect to repeat).
+    async fn read_json(&self, sql: String, params: Vec<policy::SqlValue>) -> Result<Vec<Value>> {
+        let once = async |sql: String, params: Vec<policy::SqlValue>| -> Result<Vec<Value>> {
+            let mut tx = self.reader().await?;
+            let rows = tx.fetch_json(sql, params).await?;
+            tx.commit().await?;
+            Ok(rows)
+        };
+        let mut tries = self.db.inner.pool.max_size();
+        loop {
+            match once(sql.clone(), params.clone()).await {
+                Err(e) if connection_lost(&e) && tries > 0 => tries -= 1,
+                r => return r,
+            }
+        }
+    }
+
     async fn writer_tx(&self) -> Result<Tx> {
         let setting = self.auth_setting();
         let auth = if self.db.dialect() == Dialect::Postgres { Some(setting.as_str()) } else { None };
@@ -233,9 +251,7 @@ impl Client {
                 };
                 let (w, shape, reversed) = find_sql(&ctx, mi, args, kind)?;
                 let (sql, params) = w.finish();
-                let mut tx = self.reader().await?;
-                let mut rows = tx.fetch_json(sql, params).await?;
-                tx.commit().await?;
+                let mut rows = self.read_json(sql, params).await?;
                 if aggregates(ctx.dialect, kind) {
                     rows = unwrap_many(rows);
                 }

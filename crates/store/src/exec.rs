@@ -27,10 +27,24 @@ impl Pool {
                 .foreign_keys(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(std::time::Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(opts).await?;
+            // No ping before each acquire (a round trip to sqlx's worker thread per query): a SQLite
+            // connection does not drop.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .test_before_acquire(false)
+                .connect_with(opts)
+                .await?;
             Ok(Pool::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new().max_connections(max_connections).connect(url).await?;
+            // No ping before each acquire: it costs a network round trip per query. A connection the
+            // server dropped is detected by the statement itself instead, and the engine retries
+            // once on a fresh connection where that is safe (see [`connection_lost`]).
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .test_before_acquire(false)
+                .idle_timeout(std::time::Duration::from_secs(300))
+                .connect(url)
+                .await?;
             Ok(Pool::Postgres(pool))
         } else {
             Err(StoreError::invalid(format!(
@@ -47,9 +61,30 @@ impl Pool {
         }
     }
 
+    /// Starts a transaction — again on another connection while the server had dropped the ones
+    /// met (nothing ran on them yet); see [`Pool::begin_once`].
+    pub async fn begin(&self, auth: Option<&str>) -> Result<Tx> {
+        let mut tries = self.max_size();
+        loop {
+            match self.begin_once(auth).await {
+                Err(e) if connection_lost(&e) && tries > 0 => tries -= 1,
+                r => return r,
+            }
+        }
+    }
+
+    /// How many connections the pool may hold: how many dead idle ones a retry may meet (sqlx
+    /// closes a connection that fails, so each is met once).
+    pub fn max_size(&self) -> u32 {
+        match self {
+            Pool::Sqlite(p) => p.options().get_max_connections(),
+            Pool::Postgres(p) => p.options().get_max_connections(),
+        }
+    }
+
     /// Starts a transaction; on PostgreSQL with `auth` given, sets `manzil.auth` transaction-locally
     /// first (never a session-wide SET, which would leak across pooled connections).
-    pub async fn begin(&self, auth: Option<&str>) -> Result<Tx> {
+    async fn begin_once(&self, auth: Option<&str>) -> Result<Tx> {
         match self {
             // IMMEDIATE: a deferred transaction that reads and then writes cannot wait for another
             // writer (SQLite answers "database is locked" at once when the read snapshot is stale);
@@ -103,6 +138,21 @@ impl Pool {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
         }
+    }
+}
+
+/// Whether `e` says the connection itself is gone (the server restarted or dropped it, the socket
+/// broke) rather than that the statement failed: the same statement may then run again on a
+/// fresh connection, if it had no effect yet.
+pub fn connection_lost(e: &StoreError) -> bool {
+    match e {
+        StoreError::Db(sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed) => true,
+        // 57P01–57P03: administrator / crash shutdown, cannot connect now; class 08: connection
+        // exceptions.
+        StoreError::Db(sqlx::Error::Database(db)) => {
+            db.code().is_some_and(|c| c.starts_with("57P0") || c.starts_with("08"))
+        }
+        _ => false,
     }
 }
 

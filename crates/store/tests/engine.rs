@@ -168,6 +168,39 @@ async fn create_and_enqueue_is_one_transaction(f: &Fresh) {
     assert_eq!(sys.find_unique("Lead", json!({ "where": { "id": 11 } })).await.expect("find"), json!(null));
 }
 
+/// Connections are not pinged before each query (a round trip saved); when PostgreSQL drops them
+/// (a restart, an administrator), reads and new transactions go on over fresh connections.
+#[tokio::test]
+async fn postgres_dropped_connections_are_replaced() {
+    let f = Fresh::postgres(SCHEMA).await;
+    seed(&f).await;
+    let name = format!("manzil_{}", uuid::Uuid::new_v4().simple());
+    let url = format!("{}&application_name={name}", f.url);
+    let schema = policy::load(SCHEMA).expect("schema").schema;
+    let db = store::Db::connect(&url, schema, store::DbOptions { max_connections: 2, ..Default::default() })
+        .await
+        .expect("connect");
+    let client = db.for_auth(admin("t1"));
+    // Two connections in the pool, both about to die.
+    let (a, b) = tokio::join!(client.count("Lead", json!({})), client.count("Lead", json!({})));
+    assert_eq!((a.expect("count"), b.expect("count")), (json!(3), json!(3)));
+    let admin_pool = sqlx::PgPool::connect(&common::pg_url()).await.expect("admin");
+    let killed: Vec<bool> =
+        sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1")
+            .bind(&name)
+            .fetch_all(&admin_pool)
+            .await
+            .expect("terminate");
+    assert!(!killed.is_empty() && killed.iter().all(|k| *k), "the pool's connections were terminated: {killed:?}");
+    let rows = client.find_many("Lead", json!({ "orderBy": { "id": "asc" } })).await.expect("read after the drop");
+    assert_eq!(rows.as_array().map(Vec::len), Some(3));
+    // A write starts on a live connection too.
+    client.update("Lead", json!({ "where": { "id": 1 }, "data": { "name": "renamed" } })).await.expect("write");
+    admin_pool.close().await;
+    db.close().await;
+    f.drop_pg().await;
+}
+
 #[tokio::test]
 async fn sqlite_engine_behaviour() {
     let f = Fresh::sqlite(SCHEMA).await;
