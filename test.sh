@@ -44,6 +44,13 @@ ensure_s3() {
   echo "test.sh: the S3-compatible server did not start (see /tmp/manzil-moto.log)" >&2; exit 1
 }
 
+# The official socket.io-client (npm) the real-time tests drive: crates/server/tests/socket.
+ensure_socket_client() {
+  if [ -d crates/server/tests/socket/node_modules/socket.io-client ]; then return; fi
+  echo "test.sh: installing the Socket.IO test client (npm ci)"
+  (cd crates/server/tests/socket && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 ensure_nextest() {
   command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
 }
@@ -51,6 +58,7 @@ ensure_nextest() {
 ensure_postgres
 ensure_redis
 ensure_s3
+ensure_socket_client
 ensure_nextest
 
 cargo fmt --all --check

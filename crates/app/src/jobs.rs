@@ -33,15 +33,21 @@ pub async fn enter(app: Arc<App>, rec: JobRecord) -> Result<JobEnv, JobError> {
     let Some(tenant_id) = rec.tenant_id.as_deref() else {
         return Err(JobError::fatal("the job names no agency"));
     };
-    let JobActor::User(user_id) = &rec.actor else {
-        return Err(JobError::fatal("jobs of system actors are not accepted by this worker"));
+    let actor = match &rec.actor {
+        JobActor::User(user_id) => app
+            .auth
+            .actor_of(user_id, tenant_id)
+            .await
+            .map_err(JobError::from)?
+            .ok_or_else(|| JobError::fatal("the acting user no longer exists or is inactive in the job's agency"))?,
+        // The inbox's named system actor: ADMIN rights within the job's agency only.
+        JobActor::System(name) if name == crate::inbox::inbound::SYSTEM_ACTOR => {
+            crate::inbox::inbound::system_actor(tenant_id)
+        }
+        JobActor::System(_) => {
+            return Err(JobError::fatal("jobs of this system actor are not accepted by this worker"));
+        }
     };
-    let actor = app
-        .auth
-        .actor_of(user_id, tenant_id)
-        .await
-        .map_err(JobError::from)?
-        .ok_or_else(|| JobError::fatal("the acting user no longer exists or is inactive in the job's agency"))?;
     let client = actor.db(&app.db);
     let tenant = client
         .run(
@@ -65,7 +71,13 @@ pub fn runner(app: Arc<App>, config: WorkerConfig) -> Runner<JobEnv> {
     let entering = app.clone();
     let registry = Registry::new(move |rec| enter(entering.clone(), rec))
         .register::<crate::imports::ImportLeads>()
-        .register::<crate::imports::ImportProperties>();
+        .register::<crate::imports::ImportProperties>()
+        .register::<crate::inbox::delivery::Deliver>()
+        .register::<crate::inbox::delivery::MarkRead>()
+        .register::<crate::inbox::inbound::whatsapp::ProcessWhatsapp>()
+        .register::<crate::inbox::inbound::sms::ProcessSms>()
+        .register::<crate::inbox::inbound::email::ProcessEmail>()
+        .register::<crate::inbox::inbound::media::DownloadMedia>();
     Runner::new(queue, registry, config).with_wake(wake)
 }
 

@@ -38,6 +38,10 @@ pub struct App {
     pub job_wake: std::sync::Arc<tokio::sync::Notify>,
     /// Where inbox events are published (in-process unless the composition root sets another).
     pub events: std::sync::Arc<dyn inbox::events::EventBus>,
+    /// Channel settings: the key sealing channel secrets, provider base URLs, the public URL.
+    pub channels: inbox::channels::ChannelSettings,
+    /// Outbound delivery: the SMS provider's base URL, provider call timeout.
+    pub outbound: inbox::senders::OutboundSettings,
 }
 
 impl App {
@@ -49,8 +53,24 @@ impl App {
             files: files::FileStore::memory(),
             job_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
             events: std::sync::Arc::new(inbox::events::LocalBus::default()),
+            channels: inbox::channels::ChannelSettings::default(),
+            outbound: inbox::senders::OutboundSettings::default(),
             db,
         }
+    }
+
+    /// Uses the configured channel settings (the secret key above all).
+    #[must_use]
+    pub fn with_channels(mut self, channels: inbox::channels::ChannelSettings) -> App {
+        self.channels = channels;
+        self
+    }
+
+    /// Uses the configured outbound delivery settings.
+    #[must_use]
+    pub fn with_outbound(mut self, outbound: inbox::senders::OutboundSettings) -> App {
+        self.outbound = outbound;
+        self
     }
 
     /// Stores uploaded files in `files` (the composition root's choice: a directory or S3).

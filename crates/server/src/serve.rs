@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::{Config, Mode, load_or_create_jwt_key};
+use crate::config::{Config, Mode, load_or_create_inbox_key, load_or_create_jwt_key};
 
 /// Connects to the configured database (creating the SQLite file's directory) and creates the
 /// schema's tables when the database is empty. The audit hook is on.
@@ -72,7 +72,26 @@ pub fn build_app(config: &Config, db: store::Db) -> anyhow::Result<Arc<app::App>
     };
     let files = app::files::FileStore::open(&config.files_backend(), config.files.max_bytes)
         .map_err(|e| anyhow::anyhow!("cannot open the file storage (files.dir / files.s3): {e}"))?;
-    Ok(Arc::new(app::App::new(db, secret.expose().as_bytes(), config.auth_settings()).with_files(files)))
+    let inbox_key = match &config.inbox.secret_key {
+        Some(k) => k.clone(),
+        None => load_or_create_inbox_key(&config.inbox_key_path()).map_err(anyhow::Error::msg)?,
+    };
+    let secrets = app::inbox::secrets::SecretBox::from_base64(inbox_key.expose())
+        .map_err(|e| anyhow::anyhow!("inbox.secret_key (or {}): {e}", config.inbox_key_path().display()))?;
+    let channels = app::inbox::channels::ChannelSettings {
+        secrets,
+        whatsapp_verify_token: config.channels.whatsapp.verify_token.as_ref().map(|t| t.expose().clone()),
+        graph_base_url: config.channels.whatsapp.graph_base_url.trim_end_matches('/').to_owned(),
+        public_url: config.server.public_url.as_ref().map(|u| u.trim_end_matches('/').to_owned()),
+        max_webhook_bytes: config.channels.max_webhook_bytes,
+        max_email_bytes: config.channels.max_email_bytes,
+    };
+    Ok(Arc::new(
+        app::App::new(db, secret.expose().as_bytes(), config.auth_settings())
+            .with_files(files)
+            .with_channels(channels)
+            .with_outbound(config.channels.outbound()),
+    ))
 }
 
 /// Starts `jobs.workers` job workers in this process; they stop when `shutdown` turns true.

@@ -530,7 +530,8 @@ pub(crate) async fn insert(
     claimed: Option<(&str, i64)>,
 ) -> Result<JobRecord> {
     let now = now_ms();
-    let id = uuid::Uuid::new_v4().to_string();
+    // Time-ordered (v7): jobs due at the same millisecond are claimed in the order they were queued.
+    let id = uuid::Uuid::now_v7().to_string();
     let (status, attempts, locked_until, locked_by) = match claimed {
         Some((lock, until)) => ("running", 1, SqlValue::Int(until), text(lock)),
         None => ("queued", 0, SqlValue::Int(0), SqlValue::Null),

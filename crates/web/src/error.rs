@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use app::audit::AuditError;
 use app::auth::AuthError;
+use app::inbox::conversations::InboxError;
 use app::leads::LeadError;
 use app::page::PageError;
 use app::records::RecordError;
@@ -217,6 +218,19 @@ impl From<RecordError> for ApiError {
             e @ RecordError::Unreadable(_) => ApiError::internal(&e),
             RecordError::Page(e) => e.into(),
             RecordError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<InboxError> for ApiError {
+    fn from(e: InboxError) -> Self {
+        match e {
+            InboxError::Record(e) => e.into(),
+            InboxError::WindowClosed => {
+                ApiError::new(StatusCode::CONFLICT, "whatsapp.window_closed").with("hint", "template")
+            }
+            InboxError::OptedOut => ApiError::new(StatusCode::CONFLICT, "channel.opted_out"),
+            InboxError::ChannelInactive => ApiError::new(StatusCode::CONFLICT, "channel.inactive"),
         }
     }
 }

@@ -12,8 +12,10 @@ pub mod json;
 pub mod locale;
 pub mod messages;
 pub mod query;
+pub mod realtime;
 pub mod routes;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -47,6 +47,33 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
             "مؤشر الصفحة غير صالح لهذه القائمة. ابدأ من الصفحة الأولى.",
         ),
         "lead.not_found" => ("The lead was not found.", "لم يتم العثور على العميل المحتمل."),
+        "conversation.not_found" => ("The conversation was not found.", "لم يتم العثور على المحادثة."),
+        "conversation.invalid_assignee" => {
+            ("The assignee must be an active user of this agency.", "يجب أن يكون المسؤول مستخدمًا نشطًا في هذه الوكالة.")
+        }
+        "conversation.invalid_snooze" => (
+            "Snoozing needs `snoozedUntil`, a time in the future (and only snoozing takes one).",
+            "التأجيل يتطلب `snoozedUntil` بوقت في المستقبل (ولا يُقبل إلا مع التأجيل).",
+        ),
+        "message.body_required" => ("Write a message, or choose a template.", "اكتب رسالة أو اختر قالبًا."),
+        "message.unknown_template" => (
+            "This template is not configured on the channel in this language.",
+            "هذا القالب غير مُعدّ على القناة بهذه اللغة.",
+        ),
+        "message.template_not_supported" => ("Templates are sent on WhatsApp only.", "القوالب تُرسل عبر واتساب فقط."),
+        "message.invalid_reply_to" => (
+            "The message to reply to is not a sent or received message of this conversation.",
+            "الرسالة المراد الرد عليها ليست رسالة مرسلة أو مستلمة في هذه المحادثة.",
+        ),
+        "whatsapp.window_closed" => (
+            "More than 24 hours have passed since the customer last wrote: WhatsApp only accepts an approved template now.",
+            "مرّت أكثر من 24 ساعة منذ آخر رسالة من العميل: واتساب يقبل الآن قالبًا معتمدًا فقط.",
+        ),
+        "channel.opted_out" => (
+            "The customer has opted out of this channel and cannot be messaged.",
+            "ألغى العميل اشتراكه في هذه القناة ولا يمكن مراسلته.",
+        ),
+        "channel.inactive" => ("This channel is switched off.", "هذه القناة متوقفة."),
         "lead.name_required" => ("A lead needs a name.", "يجب إدخال اسم العميل المحتمل."),
         "lead.invalid_phone" => ("This phone number is not valid.", "رقم الهاتف هذا غير صالح."),
         "lead.invalid_email" => ("This e-mail address is not valid.", "عنوان البريد الإلكتروني هذا غير صالح."),
@@ -145,6 +172,35 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
         "activity.invalid_date" => {
             ("The due time is not a valid date or time.", "موعد الاستحقاق ليس تاريخًا أو وقتًا صالحًا.")
         }
+        "channel.required" => ("This channel needs this field.", "هذه القناة تحتاج إلى هذا الحقل."),
+        "channel.field_not_for_kind" => {
+            ("This field does not apply to this kind of channel.", "هذا الحقل لا ينطبق على هذا النوع من القنوات.")
+        }
+        "channel.invalid_address" => ("This address is not valid.", "هذا العنوان غير صالح."),
+        "channel.invalid_phone_number_id" => {
+            ("The phone number id must be digits only.", "يجب أن يتكون معرّف رقم الهاتف من أرقام فقط.")
+        }
+        "channel.invalid_port" => ("The SMTP port must be between 1 and 65535.", "يجب أن يكون منفذ SMTP بين 1 و65535."),
+        "channel.invalid_templates" => ("Templates must be a list.", "يجب أن تكون القوالب قائمة."),
+        "channel.phone_number_id_taken" => {
+            ("Another channel already uses this WhatsApp number.", "قناة أخرى تستخدم رقم واتساب هذا بالفعل.")
+        }
+        "channel.address_taken" => ("Another channel already uses this number.", "قناة أخرى تستخدم هذا الرقم بالفعل."),
+        "channel.inbound_address_taken" => (
+            "Another channel already receives mail at this address.",
+            "قناة أخرى تستقبل البريد على هذا العنوان بالفعل.",
+        ),
+        "channel_account.not_found" => ("The channel was not found.", "لم يتم العثور على القناة."),
+        "webhook.unauthorized" => {
+            ("The delivery's signature or secret is missing or wrong.", "توقيع التسليم أو السر مفقود أو غير صحيح.")
+        }
+        "webhook.handshake_refused" => ("The verify token does not match.", "رمز التحقق غير مطابق."),
+        "webhook.malformed" => ("The delivery cannot be read.", "تعذّرت قراءة التسليم."),
+        "webhook.unknown_account" => ("No channel receives this delivery.", "لا توجد قناة تستقبل هذا التسليم."),
+        "webhook.too_large" => ("The delivery is too large.", "التسليم كبير جدًا."),
+        "webhook.not_configured" => {
+            ("The server's public address is not configured.", "لم يتم ضبط العنوان العام للخادم.")
+        }
         "internal" => ("Something went wrong on our side. Try again.", "حدث خطأ من جهتنا. حاول مرة أخرى."),
         c if c.ends_with(".not_found") => ("The record was not found.", "لم يتم العثور على السجل."),
         _ => ("The request failed.", "تعذّر تنفيذ الطلب."),
@@ -196,8 +252,34 @@ mod tests {
             "activity.invalid_assignee",
             "activity.title_required",
             "activity.invalid_date",
+            "channel.required",
+            "channel.field_not_for_kind",
+            "channel.invalid_address",
+            "channel.invalid_phone_number_id",
+            "channel.invalid_port",
+            "channel.invalid_templates",
+            "channel.phone_number_id_taken",
+            "channel.address_taken",
+            "channel.inbound_address_taken",
+            "channel_account.not_found",
+            "webhook.unauthorized",
+            "webhook.handshake_refused",
+            "webhook.malformed",
+            "webhook.unknown_account",
+            "webhook.too_large",
+            "webhook.not_configured",
             "request.invalid_query",
             "request.invalid_cursor",
+            "conversation.not_found",
+            "conversation.invalid_assignee",
+            "conversation.invalid_snooze",
+            "message.body_required",
+            "message.unknown_template",
+            "message.template_not_supported",
+            "message.invalid_reply_to",
+            "whatsapp.window_closed",
+            "channel.opted_out",
+            "channel.inactive",
             "internal",
             "unknown",
         ] {

@@ -93,6 +93,13 @@ pub fn table() -> Vec<Route> {
         row(Server, Get, "/readyz", health::readyz),
         row(Server, Get, "/metrics", health::metrics),
         row(Server, Get, OPENAPI_PATH, openapi::openapi_json),
+        // Provider webhooks: the bare host; the delivery names the agency's channel account.
+        // Their bodies are read within `channels.max_webhook_bytes` by the handlers.
+        upload(row(Server, Get, "/webhooks/whatsapp", crate::webhooks::whatsapp::whatsapp_handshake)),
+        upload(row(Server, Post, "/webhooks/whatsapp", crate::webhooks::whatsapp::whatsapp_notification)),
+        upload(row(Server, Post, "/webhooks/sms", crate::webhooks::sms::sms_inbound)),
+        upload(row(Server, Post, "/webhooks/sms/status", crate::webhooks::sms::sms_status)),
+        upload(row(Server, Post, "/webhooks/email/{mailbox}", crate::webhooks::email::email_inbound)),
         row(Agency, Post, "/api/v1/auth/login", auth::login),
         row(Agency, Post, "/api/v1/auth/refresh", auth::refresh),
         row(Agency, Post, "/api/v1/auth/logout", auth::logout),
@@ -128,6 +135,24 @@ pub fn table() -> Vec<Route> {
         row(Agency, Patch, "/api/v1/deals/{id}", crate::api::deals::update::update_deal),
         row(Agency, Delete, "/api/v1/deals/{id}", crate::api::deals::delete::delete_deal),
         row(Agency, Post, "/api/v1/deals/{id}/stage", crate::api::deals::stage::move_deal_stage),
+        row(Agency, Get, "/api/v1/conversations", crate::api::conversations::list::list_conversations),
+        row(Agency, Get, "/api/v1/conversations/{id}", crate::api::conversations::list::get_conversation),
+        row(Agency, Get, "/api/v1/conversations/{id}/messages", crate::api::conversations::messages::list_messages),
+        row(Agency, Post, "/api/v1/conversations/{id}/messages", crate::api::conversations::messages::send_message),
+        row(Agency, Post, "/api/v1/conversations/{id}/notes", crate::api::conversations::messages::add_note),
+        row(Agency, Post, "/api/v1/conversations/{id}/assign", crate::api::conversations::update::assign_conversation),
+        row(
+            Agency,
+            Post,
+            "/api/v1/conversations/{id}/status",
+            crate::api::conversations::update::set_conversation_status,
+        ),
+        row(Agency, Post, "/api/v1/conversations/{id}/read", crate::api::conversations::update::read_conversation),
+        row(Agency, Get, "/api/v1/channels", crate::api::channels::list_channels),
+        row(Agency, Post, "/api/v1/channels", crate::api::channels::create_channel),
+        row(Agency, Get, "/api/v1/channels/{id}", crate::api::channels::get_channel),
+        row(Agency, Patch, "/api/v1/channels/{id}", crate::api::channels::update_channel),
+        row(Agency, Delete, "/api/v1/channels/{id}", crate::api::channels::delete_channel),
         row(Agency, Get, "/api/v1/activities", crate::api::activities::list::list_activities),
         row(Agency, Post, "/api/v1/activities", crate::api::activities::create::create_activity),
         row(Agency, Get, "/api/v1/activities/{id}", crate::api::activities::get::get_activity),
@@ -172,6 +197,8 @@ pub fn router(state: AppState) -> Router {
         .fold(Router::new(), |router, r| router.route(r.path, r.handler))
         .merge(api)
         .merge(docs_ui())
+        // Socket.IO (not a REST route, so not in the table): `crate::realtime`.
+        .merge(crate::realtime::router(&state))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "route.not_found") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed")

@@ -112,6 +112,13 @@ impl FileStore {
     pub fn max_bytes(&self) -> usize {
         self.max_bytes
     }
+
+    /// Stores `bytes` under `key` (for files the server fetches itself, e.g. inbound media).
+    pub async fn put(&self, key: &str, bytes: Bytes) -> Result<(), FileError> {
+        let path = ObjectPath::parse(key).map_err(storage)?;
+        self.store.put(&path, PutPayload::from(bytes)).await.map_err(storage)?;
+        Ok(())
+    }
 }
 
 fn storage(e: impl std::fmt::Display) -> FileError {

@@ -5,4 +5,12 @@
 //! Parts: [`events`] (what happened, recorded in `InboxEvent` and published on the event bus the
 //! Socket.IO layer listens to).
 
+pub mod channels;
+pub mod conversations;
+pub mod delivery;
 pub mod events;
+pub mod inbound;
+pub mod outbound;
+pub mod realtime;
+pub mod secrets;
+pub mod senders;

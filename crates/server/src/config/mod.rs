@@ -3,6 +3,7 @@
 //! [`Config::validate`] runs at start-up and says what to fix.
 
 mod background;
+mod channels;
 mod keyfile;
 mod secret;
 mod validate;
@@ -16,7 +17,8 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::Deserialize;
 
 pub use background::{ImportsConfig, JobsConfig, S3Config};
-pub use keyfile::load_or_create_jwt_key;
+pub use channels::{ChannelsConfig, InboxConfig, SmsConfig, WhatsAppConfig};
+pub use keyfile::{load_or_create_inbox_key, load_or_create_jwt_key};
 pub use secret::Secret;
 pub use validate::Mode;
 
@@ -32,6 +34,10 @@ pub struct Config {
     pub files: FilesConfig,
     pub jobs: JobsConfig,
     pub imports: ImportsConfig,
+    /// The messaging providers (`[channels]`).
+    pub channels: ChannelsConfig,
+    /// Channel secrets at rest (`[inbox]`).
+    pub inbox: InboxConfig,
     pub log: LogConfig,
 }
 
@@ -60,6 +66,9 @@ pub struct ServerConfig {
     /// Reverse proxies (addresses or networks such as `10.0.0.0/8`) whose `X-Forwarded-For`
     /// names the client for login rate limits and logs. Empty: the TCP peer is the client.
     pub trusted_proxies: Vec<String>,
+    /// The public base URL providers call, e.g. `https://crm.example.com` (no trailing path):
+    /// Twilio signs the URL it requested, so SMS webhooks are verified against this + the path.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,6 +128,8 @@ impl Default for Config {
             files: FilesConfig::default(),
             jobs: JobsConfig::default(),
             imports: ImportsConfig::default(),
+            channels: ChannelsConfig::default(),
+            inbox: InboxConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -139,6 +150,7 @@ impl Default for ServerConfig {
             secure_cookies: false,
             json_limit_bytes: 1024 * 1024,
             trusted_proxies: Vec::new(),
+            public_url: None,
         }
     }
 }
@@ -202,6 +214,11 @@ impl Config {
     /// Where uploaded files go.
     pub fn files_dir(&self) -> PathBuf {
         self.files.dir.clone().unwrap_or_else(|| self.data_dir.join("files"))
+    }
+
+    /// Where the generated key of channel secrets is kept.
+    pub fn inbox_key_path(&self) -> PathBuf {
+        self.data_dir.join("inbox.key")
     }
 
     /// Where the generated JWT key is kept.

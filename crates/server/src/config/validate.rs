@@ -63,6 +63,7 @@ impl Config {
             problems.push("auth.max_failed_logins_per_account / _per_ip: at least 1".to_owned());
         }
         problems.extend(self.background_problems());
+        problems.extend(self.inbox_problems());
         if problems.is_empty() {
             Ok(())
         } else {

@@ -19,6 +19,10 @@ const OUTSIDE: &[(&str, &str)] = &[
     ("/api/v1/auth/login", "credentials are tested in login.rs"),
     ("/api/v1/auth/refresh", "tokens are tested in refresh.rs"),
     ("/api/v1/auth/logout", "tokens are tested in refresh.rs"),
+    ("/webhooks/whatsapp", "provider webhooks, routed by the delivery: tested in webhooks_whatsapp.rs"),
+    ("/webhooks/sms", "provider webhooks, routed by the delivery: tested in webhooks_sms.rs"),
+    ("/webhooks/sms/status", "provider webhooks, routed by the delivery: tested in webhooks_sms.rs"),
+    ("/webhooks/email/{mailbox}", "provider webhooks, routed by the delivery: tested in webhooks_email.rs"),
 ];
 
 /// One agency's records the matrix aims at.
@@ -38,12 +42,16 @@ struct Records {
     team: String,
     /// The first agent's own user record (readable by every colleague).
     user: String,
+    /// A WhatsApp channel account (readable by every colleague, secrets by nobody).
+    channel: String,
+    /// A WhatsApp conversation on `lead` over `channel` (inserted as the system).
+    conversation: String,
 }
 
 /// `{id}` routes whose records every member of the agency may read by design (`@@allow('read',
 /// true)` in schema.zmodel). For them, the second agent's GET answers 200 and every write 403 or
 /// 404 — never 2xx — instead of a plain 404; the snapshot below proves nothing changed.
-const READ_BY_COLLEAGUES: &[&str] = &["/api/v1/teams/", "/api/v1/users/", "/api/v1/properties/"];
+const READ_BY_COLLEAGUES: &[&str] = &["/api/v1/teams/", "/api/v1/users/", "/api/v1/properties/", "/api/v1/channels/"];
 
 /// The victims' phone in E.164 (the lead's and the listing owner's): hidden from the second agent
 /// even where the record itself is readable.
@@ -105,7 +113,37 @@ async fn records(app: &TestApp, host: &str, admin: &str, agent_id: &str) -> Reco
     assert_eq!(team.status, 201, "{}", team.body);
     let team = team.json()["id"].as_str().expect("team id").to_owned();
     let user = agent_id.to_owned();
+    let number = if host == "dar" { "1000001" } else { "1000002" };
+    let channel = app
+        .post(host, "/api/v1/channels")
+        .bearer(admin)
+        .json(&json!({"kind": "WHATSAPP", "name": "victim number", "phoneNumberId": number, "appSecret": "s3cr3t-of-the-victim"}))
+        .send()
+        .await;
+    assert_eq!(channel.status, 201, "{}", channel.body);
+    let channel = channel.json()["id"].as_str().expect("channel id").to_owned();
     let me = app.get(host, "/api/v1/me").bearer(admin).send().await.json();
+    let conversation = {
+        let system = app.app.db.as_system("test fixture");
+        let tenant = me["tenantId"].clone();
+        let identity = system
+            .create(
+                "ChannelIdentity",
+                json!({"data": {"tenantId": tenant, "channelAccountId": channel, "kind": "WHATSAPP",
+                                "addressType": "WA_ID", "address": number, "leadId": lead}}),
+            )
+            .await
+            .expect("identity");
+        let conversation = system
+            .create(
+                "Conversation",
+                json!({"data": {"tenantId": tenant, "leadId": lead, "channelAccountId": channel,
+                                "identityId": identity["id"]}}),
+            )
+            .await
+            .expect("conversation");
+        conversation["id"].as_str().expect("conversation id").to_owned()
+    };
     Records {
         lead,
         property,
@@ -116,6 +154,8 @@ async fn records(app: &TestApp, host: &str, admin: &str, agent_id: &str) -> Reco
         tenant: me["tenantId"].as_str().expect("tenant").to_owned(),
         team,
         user,
+        channel,
+        conversation,
     }
 }
 
@@ -137,6 +177,10 @@ fn id_for<'r>(path: &str, r: &'r Records) -> Option<&'r str> {
         Some(&r.file)
     } else if path.starts_with("/api/v1/jobs/") {
         Some(&r.job)
+    } else if path.starts_with("/api/v1/channels/") {
+        Some(&r.channel)
+    } else if path.starts_with("/api/v1/conversations/") {
+        Some(&r.conversation)
     } else {
         None
     }
@@ -158,6 +202,14 @@ fn body_for(path: &str, method: &Method) -> Option<Value> {
             "city": "Dubai", "price": "90000",
         })),
         ("/api/v1/teams/{id}", &Method::PATCH) => Some(json!({"name": "pwned"})),
+        ("/api/v1/conversations/{id}/messages", &Method::POST) => Some(json!({"text": "pwned"})),
+        ("/api/v1/conversations/{id}/notes", _) => Some(json!({"body": "pwned"})),
+        ("/api/v1/conversations/{id}/assign", _) => Some(json!({"assigneeId": null})),
+        ("/api/v1/conversations/{id}/status", _) => Some(json!({"status": "CLOSED"})),
+        ("/api/v1/channels/{id}", &Method::PATCH) => Some(json!({"name": "pwned", "appSecret": "pwned"})),
+        ("/api/v1/channels", &Method::POST) => {
+            Some(json!({"kind": "WHATSAPP", "name": "probe", "phoneNumberId": "1000001", "appSecret": "probe"}))
+        }
         ("/api/v1/users/{id}", &Method::PATCH) => Some(json!({"name": "pwned", "role": "ADMIN"})),
         ("/api/v1/teams", &Method::POST) => Some(json!({"name": "probe"})),
         ("/api/v1/users", &Method::POST) => Some(json!({"email": "probe@probe.example", "name": "probe"})),
@@ -186,6 +238,7 @@ async fn snapshot(app: &TestApp, host: &str, admin: &str, r: &Records) -> Vec<St
         format!("/api/v1/jobs/{}", r.job),
         format!("/api/v1/teams/{}", r.team),
         format!("/api/v1/users/{}", r.user),
+        format!("/api/v1/channels/{}", r.channel),
     ] {
         let res = app.get(host, &path).bearer(admin).send().await;
         assert_eq!(res.status, 200, "{path}: {}", res.body);
@@ -307,6 +360,7 @@ async fn every_route_isolates_agencies_and_agents(app: &TestApp) {
                     &harbor.tenant,
                     &harbor.team,
                     &harbor.user,
+                    &harbor.channel,
                 ] {
                     assert!(
                         !res.body.contains(id.as_str()),

@@ -73,6 +73,15 @@ impl TestApp {
         Self::start(dir, url, Some(schema), |_| {}).await
     }
 
+    /// A PostgreSQL server whose config `tweak` adjusts first.
+    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let schema = format!("http_{}", uuid::Uuid::new_v4().simple());
+        pg_admin(format!("CREATE SCHEMA \"{schema}\"")).await;
+        let url = with_search_path(&pg_url(), &schema);
+        Self::start(dir, url, Some(schema), tweak).await
+    }
+
     async fn start(
         dir: tempfile::TempDir,
         url: String,

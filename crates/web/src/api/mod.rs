@@ -3,6 +3,8 @@
 
 pub mod activities;
 pub mod audit;
+pub mod channels;
+pub mod conversations;
 pub mod deals;
 pub mod exports;
 pub mod files;

@@ -1,0 +1,270 @@
+//! The delivery worker: the `inbox.deliver` job sends one queued OUT message through its
+//! channel's [`Sender`] and records the outcome (the provider's id and `SENT`, or `FAILED` with
+//! the provider's code and a message in the author's language); `inbox.mark_read` tells WhatsApp
+//! that an agent read the customer's message. Both run as the acting agent (`app::jobs::enter`):
+//! the message must be one the author may still read, else the job fails closed. Status columns
+//! are written as the system (the rules leave status changes to the server).
+//!
+//! Transient provider errors (5xx, 429, throttling codes, timeouts) retry with the queue's
+//! exponential backoff and jitter; after the last attempt the message is `FAILED`
+//! (`provider:unavailable`). Sending is at-least-once: if the process dies after the provider
+//! accepted a message but before `SENT` is committed, the retry sends it again. Neither the
+//! Graph API nor the Messages API takes an idempotency key; e-mail carries the same `Message-ID`
+//! on a resend, so mail clients show it once. A message no longer `QUEUED` is never sent again.
+
+use std::sync::Arc;
+
+use jobs::{Job, JobCtx, JobError};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::conversations::text;
+use super::events::{self, EventKind};
+use super::senders::{
+    Content, Credentials, EmailSender, Outgoing, SendError, Sender, SenderSettings, SmsSender, WhatsAppSender,
+    agent_message, http_client,
+};
+use crate::App;
+use crate::jobs::JobEnv;
+
+/// Sends one queued message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deliver {
+    pub message_id: String,
+}
+
+/// Marks one inbound WhatsApp message read on the customer's phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkRead {
+    pub message_id: String,
+}
+
+impl Job for Deliver {
+    const KIND: &'static str = "inbox.deliver";
+    const MAX_ATTEMPTS: u32 = 8;
+    type Env = JobEnv;
+
+    async fn run(self, ctx: JobCtx<JobEnv>) -> Result<Value, JobError> {
+        let env = &ctx.env;
+        let message = env
+            .client
+            .run(
+                "Message",
+                "findFirst",
+                &json!({"where": {"id": self.message_id, "direction": "OUT"},
+                        "include": {"conversation": {"include": {"identity": {"select": {"address": true}}}}}}),
+            )
+            .await?;
+        if !message.is_object() {
+            return Err(JobError::fatal("the message does not exist or its author may no longer read it"));
+        }
+        if text(&message, "status") != Some("QUEUED") {
+            // Sent (or failed) by an earlier attempt: never send twice from here.
+            return Ok(json!({"status": text(&message, "status")}));
+        }
+        let account_id = text(&message, "channelAccountId").unwrap_or_default();
+        let creds = credentials(&env.app, account_id).await?;
+        let out = outgoing(env, &message).await?;
+        let settings = &SenderSettings::of(&env.app);
+        let result = match text(&message, "channel") {
+            Some("WHATSAPP") => {
+                WhatsAppSender { settings: settings.clone(), http: http_client(settings) }.send(&creds, &out).await
+            }
+            Some("SMS") => {
+                SmsSender { settings: settings.clone(), http: http_client(settings) }.send(&creds, &out).await
+            }
+            Some("EMAIL") => EmailSender { settings: settings.clone() }.send(&creds, &out).await,
+            other => Err(SendError::permanent("config:channel", format!("unknown channel {other:?}"))),
+        };
+        let conversation_id = text(&message, "conversationId").unwrap_or_default();
+        match result {
+            Ok(provider_id) => {
+                let data =
+                    json!({"status": "SENT", "providerMessageId": provider_id, "sentAt": super::conversations::now()});
+                set_status(env, &self.message_id, conversation_id, data).await?;
+                Ok(json!({"status": "SENT", "providerMessageId": provider_id}))
+            }
+            Err(SendError::Transient(reason)) if ctx.record().attempts < ctx.record().max_attempts => {
+                Err(JobError::retry(reason))
+            }
+            Err(SendError::Transient(reason)) => {
+                fail(env, &self.message_id, conversation_id, "provider:unavailable").await?;
+                Err(JobError::fatal(format!("gave up: {reason}")))
+            }
+            Err(SendError::Permanent { code, detail }) => {
+                fail(env, &self.message_id, conversation_id, &code).await?;
+                Err(JobError::fatal(format!("{code}: {detail}")))
+            }
+        }
+    }
+}
+
+impl Job for MarkRead {
+    const KIND: &'static str = "inbox.mark_read";
+    type Env = JobEnv;
+
+    async fn run(self, ctx: JobCtx<JobEnv>) -> Result<Value, JobError> {
+        let env = &ctx.env;
+        let message = env
+            .client
+            .run(
+                "Message",
+                "findFirst",
+                &json!({"where": {"id": self.message_id, "direction": "IN", "channel": "WHATSAPP"},
+                        "select": {"providerMessageId": true, "channelAccountId": true}}),
+            )
+            .await?;
+        let (Some(wamid), Some(account)) = (text(&message, "providerMessageId"), text(&message, "channelAccountId"))
+        else {
+            return Err(JobError::fatal("the message does not exist or its reader may no longer read it"));
+        };
+        let creds = credentials(&env.app, account).await?;
+        let settings = &SenderSettings::of(&env.app);
+        let sender = WhatsAppSender { settings: settings.clone(), http: http_client(settings) };
+        match sender.mark_read(&creds, wamid).await {
+            Ok(_) => Ok(json!({"read": wamid})),
+            Err(SendError::Transient(reason)) => Err(JobError::retry(reason)),
+            // Too old (30 days) or unknown: nothing to do about it.
+            Err(SendError::Permanent { code, detail }) => Err(JobError::fatal(format!("{code}: {detail}"))),
+        }
+    }
+}
+
+/// What the sender needs from the message row (read under the author's rules).
+async fn outgoing(env: &JobEnv, message: &Value) -> Result<Outgoing, JobError> {
+    let conversation = &message["conversation"];
+    let to = text(&conversation["identity"], "address")
+        .ok_or_else(|| JobError::fatal("the conversation has no customer address"))?
+        .to_owned();
+    let id = text(message, "id").unwrap_or_default().to_owned();
+    let body = text(message, "body").unwrap_or_default().to_owned();
+    let content = match (text(message, "type"), message["content"].get("template")) {
+        (Some("TEMPLATE"), Some(t)) => Content::Template {
+            name: text(t, "name").unwrap_or_default().to_owned(),
+            language: text(t, "language").unwrap_or_default().to_owned(),
+        },
+        _ => Content::Text(body),
+    };
+    let mut out = Outgoing {
+        message_id: id,
+        to,
+        content,
+        reply_to: text(message, "replyToProviderId").map(str::to_owned),
+        references: Vec::new(),
+        subject: message["content"].get("subject").and_then(Value::as_str).map(str::to_owned),
+    };
+    if text(message, "channel") == Some("EMAIL") {
+        thread(env, message, &mut out).await?;
+    }
+    Ok(out)
+}
+
+/// E-mail threading: `References` are the thread's earlier Message-IDs (oldest first),
+/// `In-Reply-To` the one answered (default: the customer's last message), and the subject
+/// `Re:` the customer's last subject unless the agent gave one.
+async fn thread(env: &JobEnv, message: &Value, out: &mut Outgoing) -> Result<(), JobError> {
+    let conversation_id = text(message, "conversationId").unwrap_or_default();
+    let rows = env
+        .client
+        .run(
+            "Message",
+            "findMany",
+            &json!({
+                "where": {"conversationId": conversation_id, "providerMessageId": {"not": null}, "private": false},
+                "orderBy": [{"createdAt": "asc"}, {"id": "asc"}],
+                "select": {"providerMessageId": true, "direction": true, "content": true},
+                "take": 50,
+            }),
+        )
+        .await?;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    out.references = rows.iter().filter_map(|r| text(r, "providerMessageId")).map(str::to_owned).collect();
+    let last_in = rows.iter().rev().find(|r| text(r, "direction") == Some("IN"));
+    if out.reply_to.is_none() {
+        out.reply_to = last_in.and_then(|r| text(r, "providerMessageId")).map(str::to_owned);
+    }
+    if out.subject.is_none() {
+        let subject = last_in.and_then(|r| r["content"].get("subject")).and_then(Value::as_str).unwrap_or_default();
+        out.subject = Some(if subject.is_empty() {
+            String::new()
+        } else if subject.to_lowercase().starts_with("re:") {
+            subject.to_owned()
+        } else {
+            format!("Re: {subject}")
+        });
+    }
+    Ok(())
+}
+
+/// The channel account's credentials, its secrets opened (read as the system: the `*Enc`
+/// columns are never readable under the rules).
+async fn credentials(app: &Arc<App>, account_id: &str) -> Result<Credentials, JobError> {
+    let row = app
+        .db
+        .as_system("inbox: read a channel's credentials to send")
+        .run(
+            "ChannelAccount",
+            "findUnique",
+            &json!({"where": {"id": account_id}, "select": {
+                "phoneNumberId": true, "address": true, "smsAccountSid": true, "inboundAddress": true,
+                "smtpHost": true, "smtpPort": true, "smtpUsername": true,
+                "accessTokenEnc": true, "authTokenEnc": true, "smtpPasswordEnc": true,
+            }}),
+        )
+        .await?;
+    if !row.is_object() {
+        return Err(JobError::fatal("the channel account no longer exists"));
+    }
+    let secret = |column: &str| -> Result<Option<String>, JobError> {
+        text(&row, column).map(|sealed| open_secret(app, column, sealed)).transpose()
+    };
+    let owned = |f: &str| text(&row, f).map(str::to_owned);
+    Ok(Credentials {
+        phone_number_id: owned("phoneNumberId"),
+        access_token: secret("accessTokenEnc")?,
+        account_sid: owned("smsAccountSid"),
+        auth_token: secret("authTokenEnc")?,
+        from: owned("address").or_else(|| owned("inboundAddress")),
+        smtp_host: owned("smtpHost"),
+        smtp_port: row.get("smtpPort").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
+        smtp_username: owned("smtpUsername"),
+        smtp_password: secret("smtpPasswordEnc")?,
+    })
+}
+
+/// Opens a sealed `*Enc` column with the server's key (`app::inbox::secrets`).
+fn open_secret(app: &App, column: &str, sealed: &str) -> Result<String, JobError> {
+    app.channels.secrets.open(column, sealed).map_err(|e| JobError::fatal(format!("{column}: {e}")))
+}
+
+/// Writes a status change as the system and records its `message.status` event.
+async fn set_status(env: &JobEnv, message_id: &str, conversation_id: &str, data: Value) -> Result<(), JobError> {
+    env.app
+        .db
+        .as_system("inbox: record a delivery status")
+        .run("Message", "update", &json!({"where": {"id": message_id}, "data": data, "select": {"id": true}}))
+        .await?;
+    events::record(
+        &env.app.db,
+        &env.app.events,
+        &env.actor.tenant_id,
+        EventKind::MessageStatus,
+        conversation_id,
+        Some(message_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks the message `FAILED` with the provider's code and words the author reads.
+async fn fail(env: &JobEnv, message_id: &str, conversation_id: &str, code: &str) -> Result<(), JobError> {
+    let data = json!({
+        "status": "FAILED",
+        "errorCode": code,
+        "errorMessage": agent_message(code, env.actor.locale),
+        "failedAt": super::conversations::now(),
+    });
+    set_status(env, message_id, conversation_id, data).await
+}

@@ -1,0 +1,518 @@
+//! What every channel does with an inbound message, once its delivery is authenticated: find or
+//! make the sender's identity and lead (a new lead is routed like any other), find or open the
+//! conversation, insert the message once (a provider id seen again is skipped), move the
+//! conversation's last-message time, preview and WhatsApp window, and emit `message.received`.
+//! Also: moving an outbound message's status forward.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use jobs::JobError;
+use serde_json::{Value, json};
+use store::{Client, StoreError};
+
+use super::media::{MediaRef, download_job};
+use crate::inbox::channels::ChannelKind;
+use crate::inbox::events::{self, EventKind};
+use crate::jobs::JobEnv;
+use crate::leads::{self, LeadError, LeadSource, NewLead};
+
+/// How long WhatsApp's customer-service window stays open after the customer's last message.
+pub const WHATSAPP_WINDOW: Duration = Duration::hours(24);
+/// The longest conversation preview, in characters.
+const PREVIEW_CHARS: usize = 120;
+
+/// Who sent an inbound message, as the channel knows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sender {
+    /// `WA_ID`, `BSUID`, `PHONE` or `EMAIL`.
+    pub address_type: &'static str,
+    /// The wa_id, business-scoped user id, E.164 phone or lower-cased e-mail address.
+    pub address: String,
+    pub display_name: Option<String>,
+    /// Their phone in E.164, when the channel shows it (matches an existing lead).
+    pub phone: Option<String>,
+    /// Their e-mail address, lower-cased.
+    pub email: Option<String>,
+}
+
+/// One inbound message, channel-neutral.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub account_id: String,
+    pub channel: ChannelKind,
+    pub sender: Sender,
+    /// Unique per channel account: the wamid, the message SID, the e-mail `Message-ID`.
+    pub provider_id: String,
+    /// When the customer sent it.
+    pub at: DateTime<Utc>,
+    /// A `MessageType` (`TEXT`, `IMAGE`, …).
+    pub kind: &'static str,
+    pub body: Option<String>,
+    pub content: Option<Value>,
+    pub reply_to: Option<String>,
+    /// E-mail threading, in order: provider ids this message answers (In-Reply-To, then
+    /// References), then a conversation named by a `reply+{token}@` address.
+    pub thread_ids: Vec<String>,
+    pub thread_conversation: Option<String>,
+    /// Media to download after the message is stored (enqueued in the same transaction).
+    pub media: Option<MediaRef>,
+}
+
+/// A stored inbound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub message_id: String,
+    pub conversation_id: String,
+    pub lead_id: String,
+}
+
+pub(crate) fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
+    v.and_then(Value::as_str).and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc))
+}
+
+fn id_of(row: &Value) -> Option<String> {
+    row.get("id").and_then(Value::as_str).map(str::to_owned)
+}
+
+fn first(rows: Value) -> Option<Value> {
+    match rows {
+        Value::Array(rows) => rows.into_iter().next(),
+        Value::Object(_) => Some(rows),
+        _ => None,
+    }
+}
+
+/// A store failure as a job error (a database away is retried; anything else is fatal).
+pub(crate) fn job_error(e: StoreError) -> JobError {
+    JobError::from(e)
+}
+
+/// Stores `m` once. `None`: the provider id was already stored for this account (a retried or
+/// duplicated delivery).
+pub async fn receive(env: &JobEnv, m: Incoming) -> Result<Option<Received>, JobError> {
+    let client = &env.client;
+    let seen = client
+        .run(
+            "Message",
+            "findFirst",
+            &json!({"where": {"channelAccountId": m.account_id, "providerMessageId": m.provider_id}, "select": {"id": true}}),
+        )
+        .await
+        .map_err(job_error)?;
+    if seen.is_object() {
+        return Ok(None);
+    }
+    let conversation = match threaded(client, &m).await? {
+        Some(c) => c,
+        None => {
+            let (identity_id, lead) = identity(env, &m).await?;
+            conversation_of(env, &m, &identity_id, &lead).await?
+        }
+    };
+    let conversation_id = id_of(&conversation).ok_or_else(|| JobError::fatal("a conversation without an id"))?;
+    let lead_id = conversation.get("leadId").and_then(Value::as_str).unwrap_or_default().to_owned();
+
+    let data = json!({
+        "tenantId": env.actor.tenant_id,
+        "conversationId": conversation_id,
+        "channelAccountId": m.account_id,
+        "channel": m.channel.as_str(),
+        "direction": "IN",
+        "type": m.kind,
+        "body": m.body,
+        "content": m.content,
+        "replyToProviderId": m.reply_to,
+        "providerMessageId": m.provider_id,
+        "status": "RECEIVED",
+        "authorId": null,
+        "sentAt": iso(m.at),
+    });
+    let args = json!({"data": data, "select": {"id": true}});
+    let created = match &m.media {
+        Some(media) => client
+            .create_and_enqueue("Message", &args, |row| {
+                let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
+                download_job(&env.actor.tenant_id, &m.account_id, id, media).into_iter().collect()
+            })
+            .await
+            .map(|(row, jobs)| (row, !jobs.is_empty())),
+        None => client.run("Message", "create", &args).await.map(|row| (row, false)),
+    };
+    let (row, queued) = match created {
+        Ok(done) => done,
+        // Another worker stored the same delivery a moment ago.
+        Err(StoreError::UniqueViolation { .. }) => return Ok(None),
+        Err(e) => return Err(job_error(e)),
+    };
+    if queued {
+        env.app.job_wake.notify_one();
+    }
+    let message_id = id_of(&row).ok_or_else(|| JobError::fatal("a message without an id"))?;
+    touch(env, &conversation, &m.channel, m.at, preview(m.kind, m.body.as_deref())).await?;
+    events::record(
+        &env.app.db,
+        &env.app.events,
+        &env.actor.tenant_id,
+        EventKind::MessageReceived,
+        &conversation_id,
+        Some(&message_id),
+    )
+    .await
+    .map_err(job_error)?;
+    Ok(Some(Received { message_id, conversation_id, lead_id }))
+}
+
+/// The conversation an e-mail answers: the one holding a message it replies to, else the one its
+/// reply address names (of the same account).
+async fn threaded(client: &Client, m: &Incoming) -> Result<Option<Value>, JobError> {
+    for provider_id in &m.thread_ids {
+        let hit = client
+            .run(
+                "Message",
+                "findFirst",
+                &json!({"where": {"channelAccountId": m.account_id, "providerMessageId": provider_id},
+                        "select": {"conversationId": true}}),
+            )
+            .await
+            .map_err(job_error)?;
+        if let Some(cid) = hit.get("conversationId").and_then(Value::as_str) {
+            return conversation_by_id(client, cid, &m.account_id).await;
+        }
+    }
+    match &m.thread_conversation {
+        Some(cid) => conversation_by_id(client, cid, &m.account_id).await,
+        None => Ok(None),
+    }
+}
+
+async fn conversation_by_id(client: &Client, id: &str, account_id: &str) -> Result<Option<Value>, JobError> {
+    let row = client
+        .run("Conversation", "findFirst", &json!({"where": {"id": id, "channelAccountId": account_id}}))
+        .await
+        .map_err(job_error)?;
+    Ok(row.is_object().then_some(row))
+}
+
+/// The sender's identity on this account and its lead (both made when new).
+async fn identity(env: &JobEnv, m: &Incoming) -> Result<(String, Value), JobError> {
+    let client = &env.client;
+    let key =
+        json!({"channelAccountId": m.account_id, "addressType": m.sender.address_type, "address": m.sender.address});
+    let found = client
+        .run("ChannelIdentity", "findFirst", &json!({"where": key, "include": {"lead": true}}))
+        .await
+        .map_err(job_error)?;
+    if let (Some(id), Some(lead)) = (id_of(&found), found.get("lead").filter(|l| l.is_object())) {
+        return Ok((id, lead.clone()));
+    }
+    let lead = match existing_lead(client, &m.sender).await? {
+        Some(lead) => lead,
+        None => new_lead(env, m).await?,
+    };
+    let lead_id = id_of(&lead).ok_or_else(|| JobError::fatal("a lead without an id"))?;
+    let data = json!({
+        "tenantId": env.actor.tenant_id,
+        "channelAccountId": m.account_id,
+        "kind": m.channel.as_str(),
+        "addressType": m.sender.address_type,
+        "address": m.sender.address,
+        "displayName": m.sender.display_name,
+        "leadId": lead_id,
+    });
+    match client.run("ChannelIdentity", "create", &json!({"data": data, "select": {"id": true}})).await {
+        Ok(row) => Ok((id_of(&row).unwrap_or_default(), lead)),
+        // Made by a concurrent delivery of the same sender: use theirs.
+        Err(StoreError::UniqueViolation { .. }) => {
+            let row = client
+                .run("ChannelIdentity", "findFirst", &json!({"where": key, "include": {"lead": true}}))
+                .await
+                .map_err(job_error)?;
+            let lead = row.get("lead").cloned().unwrap_or(lead);
+            Ok((id_of(&row).ok_or_else(|| JobError::retry("the identity vanished"))?, lead))
+        }
+        Err(e) => Err(job_error(e)),
+    }
+}
+
+/// A lead of the agency with the sender's phone or e-mail.
+async fn existing_lead(client: &Client, sender: &Sender) -> Result<Option<Value>, JobError> {
+    let mut any = Vec::new();
+    if let Some(p) = &sender.phone {
+        any.push(json!({"phones": {"has": p}}));
+        any.push(json!({"primaryPhone": p}));
+    }
+    if let Some(e) = &sender.email {
+        any.push(json!({"emailNormalized": e}));
+    }
+    if any.is_empty() {
+        return Ok(None);
+    }
+    let row = client
+        .run("Lead", "findFirst", &json!({"where": {"OR": any}, "orderBy": {"createdAt": "asc"}}))
+        .await
+        .map_err(job_error)?;
+    Ok(row.is_object().then_some(row))
+}
+
+/// A new lead for an unknown sender, routed like any new lead (round robin when the agency
+/// routes so).
+async fn new_lead(env: &JobEnv, m: &Incoming) -> Result<Value, JobError> {
+    let s = &m.sender;
+    let name = s.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| s.address.clone());
+    let (source, detail) = match m.channel {
+        ChannelKind::Whatsapp => (LeadSource::Whatsapp, None),
+        ChannelKind::Sms => (LeadSource::Other, Some("SMS".to_owned())),
+        ChannelKind::Email => (LeadSource::Other, Some("EMAIL".to_owned())),
+    };
+    let new = NewLead {
+        name,
+        phones: s.phone.iter().cloned().collect(),
+        email: s.email.clone(),
+        source: Some(source),
+        source_detail: detail,
+        ..NewLead::default()
+    };
+    match leads::create(&env.app.db, &env.actor, new).await {
+        Ok(lead) => {
+            let row =
+                env.client.run("Lead", "findUnique", &json!({"where": {"id": lead.id}})).await.map_err(job_error)?;
+            Ok(row)
+        }
+        // Created a moment ago by a concurrent delivery (or the e-mail matched differently).
+        Err(LeadError::Duplicate { .. }) => {
+            existing_lead(&env.client, s).await?.ok_or_else(|| JobError::retry("a duplicate lead that cannot be found"))
+        }
+        Err(LeadError::Store(e)) => Err(job_error(e)),
+        Err(e) => Err(JobError::fatal(format!("cannot create the sender's lead: {e}"))),
+    }
+}
+
+/// The identity's latest conversation (reopened when closed or snoozed), else a new one
+/// assigned to the lead's assignee.
+async fn conversation_of(env: &JobEnv, m: &Incoming, identity_id: &str, lead: &Value) -> Result<Value, JobError> {
+    let client = &env.client;
+    let latest = client
+        .run(
+            "Conversation",
+            "findMany",
+            &json!({"where": {"identityId": identity_id, "channelAccountId": m.account_id},
+                    "orderBy": [{"createdAt": "desc"}, {"id": "desc"}], "take": 1}),
+        )
+        .await
+        .map_err(job_error)?;
+    if let Some(c) = first(latest) {
+        if c.get("status").and_then(Value::as_str) != Some("OPEN") {
+            let id = id_of(&c).unwrap_or_default();
+            let row = client
+                .run(
+                    "Conversation",
+                    "update",
+                    &json!({"where": {"id": id}, "data": {"status": "OPEN", "snoozedUntil": null}}),
+                )
+                .await
+                .map_err(job_error)?;
+            events::record(
+                &env.app.db,
+                &env.app.events,
+                &env.actor.tenant_id,
+                EventKind::ConversationStatus,
+                &id,
+                None,
+            )
+            .await
+            .map_err(job_error)?;
+            return Ok(row);
+        }
+        return Ok(c);
+    }
+    let data = json!({
+        "tenantId": env.actor.tenant_id,
+        "leadId": id_of(lead),
+        "channelAccountId": m.account_id,
+        "identityId": identity_id,
+        "assigneeId": lead.get("assigneeId").cloned().unwrap_or(Value::Null),
+        "status": "OPEN",
+    });
+    client.run("Conversation", "create", &json!({"data": data})).await.map_err(job_error)
+}
+
+/// Moves the conversation's last-message time and preview (never backwards) and, for WhatsApp,
+/// the customer-service window.
+async fn touch(
+    env: &JobEnv,
+    conversation: &Value,
+    channel: &ChannelKind,
+    at: DateTime<Utc>,
+    preview: String,
+) -> Result<(), JobError> {
+    let id = id_of(conversation).unwrap_or_default();
+    let mut data = serde_json::Map::new();
+    let last = parse_time(conversation.get("lastMessageAt"));
+    if last.is_none_or(|l| at >= l) {
+        data.insert("lastMessageAt".into(), json!(iso(at)));
+        data.insert("lastMessagePreview".into(), json!(preview));
+    }
+    if *channel == ChannelKind::Whatsapp {
+        let closes = at + WHATSAPP_WINDOW;
+        if parse_time(conversation.get("windowClosesAt")).is_none_or(|w| closes > w) {
+            data.insert("windowClosesAt".into(), json!(iso(closes)));
+        }
+    }
+    if data.is_empty() {
+        return Ok(());
+    }
+    env.client
+        .run("Conversation", "update", &json!({"where": {"id": id}, "data": data, "select": {"id": true}}))
+        .await
+        .map_err(job_error)?;
+    Ok(())
+}
+
+/// The list preview of a message: its text, else its type in brackets.
+pub fn preview(kind: &str, body: Option<&str>) -> String {
+    match body.map(str::trim).filter(|b| !b.is_empty()) {
+        Some(b) => b.chars().take(PREVIEW_CHARS).collect(),
+        None => format!("[{}]", kind.to_lowercase()),
+    }
+}
+
+/// A delivery status of an outbound message, channel-neutral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutStatus {
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+impl OutStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutStatus::Sent => "SENT",
+            OutStatus::Delivered => "DELIVERED",
+            OutStatus::Read => "READ",
+            OutStatus::Failed => "FAILED",
+        }
+    }
+
+    fn rank(status: &str) -> Option<u8> {
+        match status {
+            "QUEUED" => Some(0),
+            "SENT" => Some(1),
+            "DELIVERED" => Some(2),
+            "READ" => Some(3),
+            "FAILED" => Some(9),
+            _ => None,
+        }
+    }
+
+    /// Whether `self` is progress over the stored `current` (forward only; FAILED is final).
+    pub fn advances(self, current: &str) -> bool {
+        match Self::rank(current) {
+            Some(9) | None => false,
+            Some(r) => Self::rank(self.as_str()).is_some_and(|n| n > r),
+        }
+    }
+
+    fn stamp(self) -> &'static str {
+        match self {
+            OutStatus::Sent => "sentAt",
+            OutStatus::Delivered => "deliveredAt",
+            OutStatus::Read => "readAt",
+            OutStatus::Failed => "failedAt",
+        }
+    }
+}
+
+/// A status update for an outbound message.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub account_id: String,
+    pub provider_id: String,
+    pub status: OutStatus,
+    pub at: DateTime<Utc>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// What became of a status update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusOutcome {
+    Applied,
+    /// Not progress (a duplicate, a late `delivered` after `read`, anything after `failed`).
+    Stale,
+    /// No message of this account has the provider id (yet).
+    Unknown,
+}
+
+/// Moves the message with the change's provider id forward (compare-and-set on its current
+/// status, so concurrent updates cannot move it back) and emits `message.status`.
+pub async fn apply_status(env: &JobEnv, change: &StatusChange) -> Result<StatusOutcome, JobError> {
+    let client = &env.client;
+    let row = client
+        .run(
+            "Message",
+            "findFirst",
+            &json!({"where": {"channelAccountId": change.account_id, "providerMessageId": change.provider_id, "direction": "OUT"},
+                    "select": {"id": true, "status": true, "conversationId": true}}),
+        )
+        .await
+        .map_err(job_error)?;
+    let (Some(id), Some(current)) = (id_of(&row), row.get("status").and_then(Value::as_str)) else {
+        return Ok(StatusOutcome::Unknown);
+    };
+    if !change.status.advances(current) {
+        return Ok(StatusOutcome::Stale);
+    }
+    let mut data = json!({"status": change.status.as_str(), change.status.stamp(): iso(change.at)});
+    if change.status == OutStatus::Failed {
+        data["errorCode"] = json!(change.error_code);
+        data["errorMessage"] = json!(change.error_message);
+    }
+    let moved = client
+        .run("Message", "updateMany", &json!({"where": {"id": id, "status": current}, "data": data}))
+        .await
+        .map_err(job_error)?;
+    if moved.get("count").and_then(Value::as_i64) != Some(1) {
+        // Someone else moved it meanwhile: decide again from the new status.
+        return Err(JobError::retry("the message's status changed meanwhile"));
+    }
+    let conversation_id = row.get("conversationId").and_then(Value::as_str).unwrap_or_default();
+    events::record(
+        &env.app.db,
+        &env.app.events,
+        &env.actor.tenant_id,
+        EventKind::MessageStatus,
+        conversation_id,
+        Some(&id),
+    )
+    .await
+    .map_err(job_error)?;
+    Ok(StatusOutcome::Applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_move_forward_only() {
+        assert!(OutStatus::Sent.advances("QUEUED"));
+        assert!(OutStatus::Read.advances("SENT"));
+        assert!(!OutStatus::Delivered.advances("READ"));
+        assert!(!OutStatus::Sent.advances("SENT"));
+        assert!(OutStatus::Failed.advances("DELIVERED"));
+        assert!(!OutStatus::Read.advances("FAILED"));
+        assert!(!OutStatus::Sent.advances("RECEIVED"));
+    }
+
+    #[test]
+    fn previews() {
+        assert_eq!(preview("TEXT", Some("  مرحبا  ")), "مرحبا");
+        assert_eq!(preview("IMAGE", None), "[image]");
+        assert_eq!(preview("TEXT", Some(&"x".repeat(500))).chars().count(), 120);
+    }
+}

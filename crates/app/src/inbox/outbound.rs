@@ -1,0 +1,235 @@
+//! Replying to a customer: `POST /conversations/{id}/messages` records the OUT message as
+//! `QUEUED` and enqueues its delivery in the same transaction (`store::Client::create_and_enqueue`),
+//! so a message accepted is a message that will be sent, however the process dies. What cannot
+//! go out is refused up front: WhatsApp free text after the customer's 24-hour window
+//! (`whatsapp.window_closed`, send a template), an opted-out customer, an inactive channel.
+
+use chrono::{DateTime, Utc};
+use jobs::JobActor;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use super::conversations::{CONVERSATIONS, InboxError, MessageView, text};
+use super::delivery::Deliver;
+use super::events::{self, EventKind};
+use crate::App;
+use crate::actor::Actor;
+use crate::records::{RecordError, trimmed};
+
+/// A reply: text, or a WhatsApp template; optionally in reply to one of the conversation's
+/// messages.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewMessage {
+    /// Free text (WhatsApp: only while the customer's 24-hour window is open).
+    #[schema(example = "أهلًا، الشقة ما زالت متاحة")]
+    pub text: Option<String>,
+    /// A WhatsApp template configured on the channel.
+    pub template: Option<TemplateRef>,
+    /// E-mail: the subject (default: `Re:` and the customer's last subject).
+    pub subject: Option<String>,
+    /// One of this conversation's messages.
+    pub reply_to_message_id: Option<String>,
+}
+
+/// A template by name; the language defaults to the lead's preferred one among those the
+/// template is configured in.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TemplateRef {
+    #[schema(example = "property_follow_up")]
+    pub name: String,
+    /// `ar` or `en` (or a provider code such as `en_US`).
+    pub language: Option<String>,
+}
+
+/// What a reply is, once checked.
+enum Body {
+    Text(String),
+    Template { name: String, language: String },
+}
+
+/// The preview length of the conversations list.
+const PREVIEW_CHARS: usize = 120;
+
+/// Records a reply as `QUEUED` with its delivery job (one transaction) and answers it.
+pub async fn send(
+    app: &App,
+    actor: &Actor,
+    conversation_id: &str,
+    input: NewMessage,
+) -> Result<MessageView, InboxError> {
+    let args = json!({
+        "where": {"id": conversation_id},
+        "include": {
+            "channelAccount": {"select": {"kind": true, "active": true, "templates": true}},
+            "identity": {"select": {"optedOut": true}},
+            "lead": {"select": {"preferredLanguage": true}},
+        },
+    });
+    let conversation = match actor.db(&app.db).run("Conversation", "findUnique", &args).await? {
+        row @ Value::Object(_) => row,
+        _ => return Err(RecordError::NotFound("Conversation").into()),
+    };
+    let account = &conversation["channelAccount"];
+    let kind = text(account, "kind").unwrap_or_default().to_owned();
+    let body = match (trimmed(input.text), input.template) {
+        (Some(text), None) => Body::Text(text),
+        (None, Some(t)) if kind == "WHATSAPP" => {
+            let preferred = text(&conversation["lead"], "preferredLanguage");
+            let language = pick_language(&account["templates"], &t.name, t.language.as_deref(), preferred)
+                .ok_or_else(|| RecordError::invalid("message.unknown_template", "template"))?;
+            Body::Template { name: t.name, language }
+        }
+        (None, Some(_)) => return Err(RecordError::invalid("message.template_not_supported", "template").into()),
+        _ => return Err(RecordError::invalid("message.body_required", "text").into()),
+    };
+    if account["active"] != json!(true) {
+        return Err(InboxError::ChannelInactive);
+    }
+    if conversation["identity"]["optedOut"] == json!(true) {
+        return Err(InboxError::OptedOut);
+    }
+    if kind == "WHATSAPP" && matches!(body, Body::Text(_)) && !window_open(text(&conversation, "windowClosesAt")) {
+        return Err(InboxError::WindowClosed);
+    }
+    let reply_to = match trimmed(input.reply_to_message_id) {
+        Some(id) => Some(reply_target(app, actor, conversation_id, &id).await?),
+        None => None,
+    };
+    let (type_, body_text, content) = match &body {
+        Body::Text(t) => ("TEXT", t.clone(), json!(null)),
+        Body::Template { name, language } => {
+            ("TEMPLATE", format!("[{name}]"), json!({"template": {"name": name, "language": language}}))
+        }
+    };
+    let content = match (content, trimmed(input.subject)) {
+        (Value::Null, Some(subject)) => json!({ "subject": subject }),
+        (c, _) => c,
+    };
+    let data = json!({
+        "tenantId": actor.tenant_id,
+        "conversationId": conversation_id,
+        "channelAccountId": text(&conversation, "channelAccountId"),
+        "channel": kind,
+        "direction": "OUT",
+        "type": type_,
+        "body": body_text,
+        "content": content,
+        "replyToProviderId": reply_to,
+        "status": "QUEUED",
+        "authorId": actor.user_id,
+    });
+    let tenant = actor.tenant_id.clone();
+    let author = actor.user_id.clone();
+    let mut encode_error = None;
+    let (row, _jobs) = actor
+        .db(&app.db)
+        .create_and_enqueue("Message", &json!({ "data": data }), |row| {
+            let id = row.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+            match jobs::new_job(&Deliver { message_id: id }, Some(tenant), JobActor::User(author)) {
+                Ok(job) => vec![job],
+                Err(e) => {
+                    encode_error = Some(e);
+                    Vec::new()
+                }
+            }
+        })
+        .await?;
+    if let Some(e) = encode_error {
+        return Err(RecordError::Unreadable(e.to_string()).into());
+    }
+    app.job_wake.notify_one();
+    let message = MessageView::from_row(row)?;
+    // The message and its delivery are committed: a failure to move the list's preview must not
+    // turn the answer into an error (the client would send the reply twice).
+    if let Err(e) = touch(app, actor, conversation_id, &message).await {
+        tracing::warn!(error = %e, conversation = %conversation_id, "cannot update the conversation's preview");
+    }
+    events::record(
+        &app.db,
+        &app.events,
+        &actor.tenant_id,
+        EventKind::MessageReceived,
+        conversation_id,
+        Some(&message.id),
+    )
+    .await?;
+    Ok(message)
+}
+
+/// Whether the customer's 24-hour window is still open at this instant.
+fn window_open(closes_at: Option<&str>) -> bool {
+    closes_at.and_then(|t| DateTime::parse_from_rfc3339(t).ok()).is_some_and(|t| t.with_timezone(&Utc) > Utc::now())
+}
+
+/// The language to send template `name` in: the one asked for, else the lead's preferred one
+/// (`ar`/`en`), else the first configured — each only if the channel's templates list it
+/// (`[{"name", "languages": ["ar", "en_US"]}]`; `en` matches `en_US`).
+pub fn pick_language(templates: &Value, name: &str, asked: Option<&str>, preferred: Option<&str>) -> Option<String> {
+    let template = templates.as_array()?.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(name))?;
+    let languages: Vec<&str> = template.get("languages")?.as_array()?.iter().filter_map(Value::as_str).collect();
+    let find = |want: &str| {
+        languages
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(want))
+            .or_else(|| {
+                languages.iter().find(|l| l.split(['_', '-']).next().is_some_and(|p| p.eq_ignore_ascii_case(want)))
+            })
+            .map(|l| (*l).to_owned())
+    };
+    match asked.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(asked) => find(asked),
+        None => preferred.and_then(find).or_else(|| languages.first().map(|l| (*l).to_owned())),
+    }
+}
+
+/// The provider id of `message_id`, which must be a message of this conversation with one.
+async fn reply_target(app: &App, actor: &Actor, conversation_id: &str, message_id: &str) -> Result<String, InboxError> {
+    let row = actor
+        .db(&app.db)
+        .run(
+            "Message",
+            "findFirst",
+            &json!({"where": {"id": message_id, "conversationId": conversation_id}, "select": {"providerMessageId": true}}),
+        )
+        .await?;
+    text(&row, "providerMessageId")
+        .map(str::to_owned)
+        .ok_or_else(|| RecordError::invalid("message.invalid_reply_to", "replyToMessageId").into())
+}
+
+/// Moves the conversation's last-message time and preview to the new message.
+async fn touch(app: &App, actor: &Actor, conversation_id: &str, message: &MessageView) -> Result<(), InboxError> {
+    let preview: String = message.body.as_deref().unwrap_or_default().chars().take(PREVIEW_CHARS).collect();
+    let data = json!({"lastMessageAt": message.created_at, "lastMessagePreview": preview});
+    let current = CONVERSATIONS.row(&app.db, actor, conversation_id).await?;
+    let data = data.as_object().cloned().unwrap_or_default();
+    CONVERSATIONS.update::<Value>(&app.db, actor, conversation_id, current, data, None).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_pick_the_leads_language_among_the_configured_ones() {
+        let t = json!([{"name": "follow_up", "languages": ["ar", "en_US"]}, {"name": "only_en", "languages": ["en"]}]);
+        assert_eq!(pick_language(&t, "follow_up", None, Some("ar")).as_deref(), Some("ar"));
+        assert_eq!(pick_language(&t, "follow_up", None, Some("en")).as_deref(), Some("en_US"));
+        assert_eq!(pick_language(&t, "only_en", None, Some("ar")).as_deref(), Some("en"));
+        assert_eq!(pick_language(&t, "follow_up", Some("en"), Some("ar")).as_deref(), Some("en_US"));
+        assert_eq!(pick_language(&t, "only_en", Some("ar"), None), None);
+        assert_eq!(pick_language(&t, "missing", None, None), None);
+        assert_eq!(pick_language(&json!(null), "follow_up", None, None), None);
+    }
+
+    #[test]
+    fn the_window_is_open_only_before_it_closes() {
+        assert!(!window_open(None));
+        assert!(!window_open(Some("2020-01-01T00:00:00.000Z")));
+        assert!(window_open(Some("2999-01-01T00:00:00.000Z")));
+    }
+}
