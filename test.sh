@@ -51,6 +51,11 @@ ensure_socket_client() {
   (cd crates/server/tests/socket && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# A real SMTP server for the e-mail tests: aiosmtpd (crates/server/tests/smtp/capture.py).
+ensure_smtpd() {
+  python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
+}
+
 ensure_nextest() {
   command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
 }
@@ -59,6 +64,7 @@ ensure_postgres
 ensure_redis
 ensure_s3
 ensure_socket_client
+ensure_smtpd
 ensure_nextest
 
 cargo fmt --all --check

@@ -5,12 +5,19 @@
 //!
 //! The data is generated from a fixed seed (the same demo every time) and written through the
 //! engine as the named system actor, so the audit hook records it like any other write.
+//!
+//! Each agency also gets sandbox channels ([`DemoChannels`]: a WhatsApp number, an SMS number and
+//! a mailbox, `sandbox = true`, random secrets sealed with the server's key) and a few WhatsApp
+//! conversations of `agent1` (Arabic at `dar`, English at `harbor`), so the inbox is not empty and
+//! `manzil simulate` has somewhere to deliver. Channels are added to a demo agency seeded before
+//! they existed, once.
 
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use store::{Client, Db, StoreError};
 
 use crate::auth::password;
+use crate::inbox::secrets::SecretBox;
 
 /// The demo password of every demo user.
 pub const DEMO_PASSWORD: &str = "demo1234";
@@ -21,6 +28,32 @@ pub struct DemoAgency {
     pub slug: &'static str,
     pub name: &'static str,
     pub logins: Vec<String>,
+    pub channels: DemoChannels,
+}
+
+/// The predictable addresses of a demo agency's sandbox channels (`n` = 1 for `dar`, 2 for
+/// `harbor`): WhatsApp `phone_number_id` `99000000000000n` on `+9714555n001`, SMS `+9714555n002`
+/// (account sid `AC…de0n`), mailbox `inbox@{slug}.demo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoChannels {
+    pub whatsapp_phone_number_id: String,
+    pub whatsapp_number: String,
+    pub sms_number: String,
+    pub sms_account_sid: String,
+    pub inbound_address: String,
+}
+
+impl DemoChannels {
+    /// The channels of the `n`th demo agency `slug`.
+    pub fn of(slug: &str, n: u8) -> DemoChannels {
+        DemoChannels {
+            whatsapp_phone_number_id: format!("99000000000000{n}"),
+            whatsapp_number: format!("+9714555{n}001"),
+            sms_number: format!("+9714555{n}002"),
+            sms_account_sid: format!("AC{:0>32}", format!("de{n:02}")),
+            inbound_address: format!("inbox@{slug}.demo"),
+        }
+    }
 }
 
 /// Why seeding failed.
@@ -146,8 +179,9 @@ fn at(days_ago: i64, hours: i64) -> String {
     (Utc::now() - Duration::days(days_ago) + Duration::hours(hours)).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Seeds both demo agencies unless they exist already; returns their logins.
-pub async fn seed(db: &Db) -> Result<Vec<DemoAgency>, DemoError> {
+/// Seeds both demo agencies unless they exist already, and their sandbox channels (secrets
+/// sealed with `secrets`) unless they have some; returns their logins.
+pub async fn seed(db: &Db, secrets: &SecretBox) -> Result<Vec<DemoAgency>, DemoError> {
     let system = db.as_system("demo seed (--demo)");
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await.map_err(DemoError::Hashing)?;
     let mut out = Vec::new();
@@ -156,10 +190,18 @@ pub async fn seed(db: &Db) -> Result<Vec<DemoAgency>, DemoError> {
         if exists.is_null() {
             seed_agency(&system, spec, &hash, 0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)).await?;
         }
+        let tenant = system.run("Tenant", "findUnique", &json!({ "where": { "slug": spec.slug } })).await?;
+        let channels = DemoChannels::of(spec.slug, i as u8 + 1);
+        if let Some(tid) = tenant["id"].as_str()
+            && let Some(whatsapp) = sandbox_channels(db, secrets, tid, &channels).await?
+        {
+            conversations(&system, tid, spec, &whatsapp).await?;
+        }
         out.push(DemoAgency {
             slug: spec.slug,
             name: spec.name,
             logins: spec.staff.iter().map(|(login, _, _)| format!("{login}@{}.demo", spec.slug)).collect(),
+            channels,
         });
     }
     Ok(out)
@@ -317,4 +359,146 @@ async fn seed_agency(system: &Client, spec: &AgencySpec, hash: &str, seed: u64) 
 /// A valid UAE mobile number in E.164.
 fn phone(dice: &mut Dice) -> String {
     format!("+971{}{:07}", dice.pick(MOBILE_PREFIXES), dice.below(10_000_000))
+}
+
+/// Creates the sandbox channels of agency `tenant_id` (WhatsApp, SMS, e-mail; random secrets
+/// sealed with `secrets`) unless it has a sandbox channel already; returns the WhatsApp account's
+/// id when it created them.
+pub async fn sandbox_channels(
+    db: &Db,
+    secrets: &SecretBox,
+    tenant_id: &str,
+    channels: &DemoChannels,
+) -> Result<Option<String>, DemoError> {
+    let system = db.as_system("demo seed (--demo)");
+    let existing =
+        system.count("ChannelAccount", json!({ "where": { "tenantId": tenant_id, "sandbox": true } })).await?;
+    if existing.as_i64().unwrap_or(0) > 0 {
+        return Ok(None);
+    }
+    let secret = || uuid::Uuid::new_v4().simple().to_string();
+    let seal = |column: &str| secrets.seal(column, &secret());
+    let whatsapp = system
+        .create(
+            "ChannelAccount",
+            json!({ "data": {
+                "tenantId": tenant_id, "kind": "WHATSAPP", "name": "WhatsApp (sandbox)", "sandbox": true,
+                "phoneNumberId": channels.whatsapp_phone_number_id, "address": channels.whatsapp_number,
+                "accessTokenEnc": seal("accessTokenEnc"), "appSecretEnc": seal("appSecretEnc"),
+                "verifyTokenEnc": seal("verifyTokenEnc"),
+            } }),
+        )
+        .await?;
+    system
+        .create(
+            "ChannelAccount",
+            json!({ "data": {
+                "tenantId": tenant_id, "kind": "SMS", "name": "SMS (sandbox)", "sandbox": true,
+                "address": channels.sms_number, "smsAccountSid": channels.sms_account_sid,
+                "authTokenEnc": seal("authTokenEnc"),
+            } }),
+        )
+        .await?;
+    system
+        .create(
+            "ChannelAccount",
+            json!({ "data": {
+                "tenantId": tenant_id, "kind": "EMAIL", "name": "E-mail (sandbox)", "sandbox": true,
+                "address": channels.inbound_address, "inboundAddress": channels.inbound_address,
+                "inboundSecretEnc": seal("inboundSecretEnc"),
+            } }),
+        )
+        .await?;
+    Ok(whatsapp["id"].as_str().map(str::to_owned))
+}
+
+/// A few WhatsApp conversations of `agent1`'s leads: `(customer?, text)` turns, oldest first.
+async fn conversations(system: &Client, tid: &str, spec: &AgencySpec, account: &str) -> Result<(), DemoError> {
+    let threads: [&[(bool, &str)]; 3] = if spec.locale == "ar" {
+        [
+            &[
+                (true, "السلام عليكم، هل الشقة في دبي مارينا ما زالت متاحة؟"),
+                (false, "وعليكم السلام! نعم، ما زالت متاحة. هل تود ترتيب معاينة هذا الأسبوع؟"),
+                (true, "نعم، يوم الخميس مساءً إذا أمكن."),
+            ],
+            &[(true, "مرحباً، أبحث عن فيلا بثلاث غرف في المرابع العربية بميزانية ثلاثة ملايين درهم.")],
+            &[(false, "أرسلت لك المخططات كما طلبت."), (true, "شكراً جزيلاً، سأراجعها مع عائلتي وأعود إليك.")],
+        ]
+    } else {
+        [
+            &[
+                (true, "Hi, is the 2-bedroom in Dubai Marina still available?"),
+                (false, "Hello! Yes, it is. Would you like to view it this week?"),
+                (true, "Yes please, Thursday evening if possible."),
+            ],
+            &[(true, "Hello, I'm looking for a 3-bedroom villa in Arabian Ranches, budget around AED 3M.")],
+            &[
+                (false, "I've sent you the floor plans as promised."),
+                (true, "Thanks, I'll go through them with my family."),
+            ],
+        ]
+    };
+    let agent = system
+        .run(
+            "User",
+            "findFirst",
+            &json!({ "where": { "tenantId": tid, "email": format!("agent1@{}.demo", spec.slug) } }),
+        )
+        .await?;
+    let Some(agent) = agent["id"].as_str() else { return Ok(()) };
+    let leads = system
+        .run(
+            "Lead",
+            "findMany",
+            &json!({ "where": { "tenantId": tid, "assigneeId": agent, "primaryPhone": { "not": null } },
+                     "orderBy": { "createdAt": "desc" }, "take": threads.len() }),
+        )
+        .await?;
+    let minutes_ago = |m: i64| (Utc::now() - Duration::minutes(m)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    for (t, (lead, turns)) in leads.as_array().into_iter().flatten().zip(threads).enumerate() {
+        let (Some(lead_id), Some(phone)) = (lead["id"].as_str(), lead["primaryPhone"].as_str()) else { continue };
+        let wa_id = phone.trim_start_matches('+');
+        let identity = system
+            .create(
+                "ChannelIdentity",
+                json!({ "data": { "tenantId": tid, "channelAccountId": account, "kind": "WHATSAPP", "addressType": "WA_ID",
+                                  "address": wa_id, "displayName": lead["name"], "leadId": lead_id } }),
+            )
+            .await?;
+        let start = 90 * (t as i64 + 1);
+        let last = start - 7 * (turns.len() as i64 - 1);
+        let (last_in, last_text) = turns.iter().rev().find(|(inbound, _)| *inbound).copied().unwrap_or((true, ""));
+        let last_in_at = Utc::now() - Duration::minutes(if last_in { last } else { start });
+        let conversation = system
+            .create(
+                "Conversation",
+                json!({ "data": {
+                    "tenantId": tid, "leadId": lead_id, "channelAccountId": account, "identityId": identity["id"],
+                    "assigneeId": agent, "status": "OPEN", "lastMessageAt": minutes_ago(last),
+                    "lastMessagePreview": turns.last().map(|(_, text)| *text).unwrap_or(last_text),
+                    "windowClosesAt": (last_in_at + Duration::hours(24)).to_rfc3339_opts(SecondsFormat::Millis, true),
+                } }),
+            )
+            .await?;
+        for (n, (inbound, text)) in turns.iter().enumerate() {
+            let at = minutes_ago(start - 7 * n as i64);
+            let wamid = format!("wamid.DEMO{}", uuid::Uuid::new_v4().simple());
+            system
+                .create(
+                    "Message",
+                    json!({ "data": {
+                        "tenantId": tid, "conversationId": conversation["id"], "channelAccountId": account,
+                        "channel": "WHATSAPP", "direction": if *inbound { "IN" } else { "OUT" }, "type": "TEXT",
+                        "body": text, "providerMessageId": wamid,
+                        "status": if *inbound { "RECEIVED" } else { "READ" },
+                        "authorId": if *inbound { Value::Null } else { Value::from(agent) },
+                        "sentAt": at, "createdAt": at,
+                        "deliveredAt": if *inbound { Value::Null } else { Value::from(at.clone()) },
+                        "readAt": if *inbound { Value::Null } else { Value::from(at.clone()) },
+                    } }),
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }

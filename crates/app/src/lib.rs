@@ -42,6 +42,8 @@ pub struct App {
     pub channels: inbox::channels::ChannelSettings,
     /// Outbound delivery: the SMS provider's base URL, provider call timeout.
     pub outbound: inbox::senders::OutboundSettings,
+    /// The demo's sandbox provider (`serve --demo`, `channels.sandbox`); `None`: off.
+    pub sandbox: Option<inbox::sandbox::SandboxSettings>,
 }
 
 impl App {
@@ -55,6 +57,7 @@ impl App {
             events: std::sync::Arc::new(inbox::events::LocalBus::default()),
             channels: inbox::channels::ChannelSettings::default(),
             outbound: inbox::senders::OutboundSettings::default(),
+            sandbox: None,
             db,
         }
     }
@@ -70,6 +73,13 @@ impl App {
     #[must_use]
     pub fn with_outbound(mut self, outbound: inbox::senders::OutboundSettings) -> App {
         self.outbound = outbound;
+        self
+    }
+
+    /// Serves the sandbox provider, and sends sandbox accounts' messages to it.
+    #[must_use]
+    pub fn with_sandbox(mut self, sandbox: Option<inbox::sandbox::SandboxSettings>) -> App {
+        self.sandbox = sandbox;
         self
     }
 

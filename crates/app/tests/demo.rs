@@ -15,7 +15,8 @@ async fn demo_seeds_two_agencies_once() {
     let db = Db::connect(&url, schema, opts).await.expect("db");
     db.create_tables().await.expect("tables");
 
-    let agencies = app::demo::seed(&db).await.expect("seed");
+    let secrets = app::inbox::secrets::SecretBox::random();
+    let agencies = app::demo::seed(&db, &secrets).await.expect("seed");
     assert_eq!(agencies.iter().map(|a| a.slug).collect::<Vec<_>>(), vec!["dar", "harbor"]);
     assert!(agencies[0].logins.contains(&"agent1@dar.demo".to_owned()));
     assert!(agencies[1].logins.contains(&"admin@harbor.demo".to_owned()));
@@ -90,8 +91,42 @@ async fn demo_seeds_two_agencies_once() {
         .expect("admin read");
     assert!(seen["passwordHash"].is_null(), "not even an admin reads a password hash: {seen}");
 
+    // Sandbox channels with predictable numbers and sealed secrets, and agent1's conversations.
+    assert_eq!(agencies[0].channels.whatsapp_phone_number_id, "990000000000001");
+    assert_eq!(agencies[1].channels.inbound_address, "inbox@harbor.demo");
+    let accounts = sys
+        .run(
+            "ChannelAccount",
+            "findMany",
+            &json!({ "where": { "tenantId": dar["id"] }, "omit": { "appSecretEnc": false, "authTokenEnc": false } }),
+        )
+        .await
+        .expect("accounts");
+    let accounts = accounts.as_array().expect("list");
+    let kinds: Vec<&str> = accounts.iter().filter_map(|a| a["kind"].as_str()).collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert!(["WHATSAPP", "SMS", "EMAIL"].iter().all(|k| kinds.contains(k)), "{kinds:?}");
+    assert!(accounts.iter().all(|a| a["sandbox"] == true), "demo channels are sandbox channels");
+    let whatsapp = accounts.iter().find(|a| a["kind"] == "WHATSAPP").expect("whatsapp");
+    assert_eq!(whatsapp["phoneNumberId"], "990000000000001");
+    let sealed = whatsapp["appSecretEnc"].as_str().expect("sealed app secret");
+    assert!(sealed.starts_with("v1:") && secrets.open("appSecretEnc", sealed).is_ok(), "sealed with the key");
+    let mine =
+        as_agent.run("Conversation", "findMany", &json!({ "include": { "messages": true } })).await.expect("mine");
+    let mine = mine.as_array().expect("list");
+    assert_eq!(mine.len(), 3, "agent1 has demo conversations");
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    assert!(
+        mine.iter().all(|c| c["messages"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty() && m.iter().all(|m| m["body"].as_str().is_some_and(arabic)))),
+        "dar's demo messages are Arabic"
+    );
+
     // Seeding again changes nothing.
-    app::demo::seed(&db).await.expect("seed again");
+    app::demo::seed(&db, &secrets).await.expect("seed again");
     assert_eq!(sys.count("Tenant", json!({})).await.expect("count"), json!(2));
     assert_eq!(sys.count("Lead", json!({})).await.expect("count"), json!(400));
+    assert_eq!(sys.count("ChannelAccount", json!({})).await.expect("count"), json!(6));
+    assert_eq!(sys.count("Conversation", json!({})).await.expect("count"), json!(6));
 }

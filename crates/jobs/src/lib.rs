@@ -40,7 +40,15 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// The row to enqueue for `job`, on behalf of `actor` in `tenant_id`.
 pub fn new_job<J: Job>(job: &J, tenant_id: Option<String>, actor: JobActor) -> Result<NewJob, JobError> {
     let payload = serde_json::to_value(job).map_err(|e| JobError::fatal(format!("cannot encode the job: {e}")))?;
-    Ok(NewJob { kind: J::KIND.to_owned(), payload, tenant_id, actor, max_attempts: J::MAX_ATTEMPTS, run_at: None })
+    Ok(NewJob {
+        kind: J::KIND.to_owned(),
+        payload,
+        tenant_id,
+        actor,
+        max_attempts: J::MAX_ATTEMPTS,
+        run_at: None,
+        dedupe_key: None,
+    })
 }
 
 /// Why an attempt did not succeed.

@@ -333,6 +333,48 @@ async fn run_now_runs_here_with_progress(f: &Fresh) {
     assert_eq!(*seen.lock().unwrap(), vec![json!({"done": 1, "total": 1})]);
 }
 
+/// A delivery key queues one job however often the delivery comes, a record created with a taken
+/// key still commits, and a table of an earlier version gains the key on the next start.
+async fn a_delivery_key_queues_one_job(f: &Fresh) {
+    let queue = f.db.queue();
+    let job = || new_job(&Touch { note: "n1".into() }, Some("t1".into()), user("u1")).unwrap();
+    let first = queue.enqueue_once(&job().deduped("wa:1")).await.unwrap().expect("queued");
+    assert_eq!(first.dedupe_key.as_deref(), Some("wa:1"));
+    assert!(queue.enqueue_once(&job().deduped("wa:1")).await.unwrap().is_none(), "a duplicate");
+    assert_eq!(queue.enqueue(&job().deduped("wa:1")).await.unwrap().id, first.id, "the existing job");
+    assert!(queue.enqueue_once(&job().deduped("wa:2")).await.unwrap().is_some());
+    // Jobs without a key never collide.
+    assert!(queue.enqueue_once(&job()).await.unwrap().is_some());
+    assert!(queue.enqueue_once(&job()).await.unwrap().is_some());
+    let (note, queued) =
+        f.db.as_system("test seed")
+            .create_and_enqueue("Note", &json!({"data": {"id": "n3", "tenantId": "t1", "text": "x"}}), |_| {
+                vec![job().deduped("wa:1")]
+            })
+            .await
+            .unwrap();
+    assert_eq!((note["id"].as_str(), queued.len()), (Some("n3"), 0));
+    let scope = JobScope { tenant_id: "t1".into(), actor: None };
+    assert_eq!(queue.list(&scope, None, 100).await.unwrap().len(), 4);
+
+    // An earlier table, without the column: `ensure_table` adds it (and its unique index).
+    f.db.execute_script(&[
+        "DROP TABLE \"_manzil_jobs\"".to_owned(),
+        "CREATE TABLE \"_manzil_jobs\" (\"id\" TEXT NOT NULL PRIMARY KEY, \"kind\" TEXT NOT NULL, \
+         \"payload\" TEXT NOT NULL, \"tenant_id\" TEXT, \"actor\" TEXT NOT NULL, \"status\" TEXT NOT NULL, \
+         \"attempts\" INTEGER NOT NULL DEFAULT 0, \"max_attempts\" INTEGER NOT NULL, \"run_at\" BIGINT NOT NULL, \
+         \"locked_until\" BIGINT, \"locked_by\" TEXT, \"last_error\" TEXT, \"progress\" TEXT, \"result\" TEXT, \
+         \"created_at\" BIGINT NOT NULL, \"updated_at\" BIGINT NOT NULL)"
+            .to_owned(),
+    ])
+    .await
+    .unwrap();
+    queue.ensure_table().await.unwrap();
+    queue.ensure_table().await.unwrap();
+    assert!(queue.enqueue_once(&job().deduped("wa:1")).await.unwrap().is_some());
+    assert!(queue.enqueue_once(&job().deduped("wa:1")).await.unwrap().is_none());
+}
+
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -365,4 +407,5 @@ on_both_databases!(
     jobs_fail_closed,
     unknown_kinds_are_left_for_workers_that_know_them,
     run_now_runs_here_with_progress,
+    a_delivery_key_queues_one_job,
 );

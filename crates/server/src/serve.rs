@@ -66,6 +66,13 @@ pub async fn open_db(config: &Config) -> anyhow::Result<store::Db> {
 
 /// Builds the use cases over `db` with the configured (or generated) signing key.
 pub fn build_app(config: &Config, db: store::Db) -> anyhow::Result<Arc<app::App>> {
+    build_app_on(config, db, None)
+}
+
+/// [`build_app`] for a server listening on `addr`: with `channels.sandbox` on, the sandbox
+/// provider is served there, and when `server.public_url` is unset the loopback address stands
+/// in for it (the sandbox signs its SMS status callbacks against it).
+pub fn build_app_on(config: &Config, db: store::Db, addr: Option<SocketAddr>) -> anyhow::Result<Arc<app::App>> {
     let secret = match &config.auth.jwt_secret {
         Some(s) => s.clone(),
         None => load_or_create_jwt_key(&config.jwt_key_path()).map_err(anyhow::Error::msg)?,
@@ -78,11 +85,17 @@ pub fn build_app(config: &Config, db: store::Db) -> anyhow::Result<Arc<app::App>
     };
     let secrets = app::inbox::secrets::SecretBox::from_base64(inbox_key.expose())
         .map_err(|e| anyhow::anyhow!("inbox.secret_key (or {}): {e}", config.inbox_key_path().display()))?;
+    let sandbox = addr.and_then(|addr| config.channels.sandbox(config.server.public_url.as_deref(), addr));
     let channels = app::inbox::channels::ChannelSettings {
         secrets,
         whatsapp_verify_token: config.channels.whatsapp.verify_token.as_ref().map(|t| t.expose().clone()),
         graph_base_url: config.channels.whatsapp.graph_base_url.trim_end_matches('/').to_owned(),
-        public_url: config.server.public_url.as_ref().map(|u| u.trim_end_matches('/').to_owned()),
+        public_url: config
+            .server
+            .public_url
+            .as_ref()
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .or_else(|| sandbox.as_ref().map(|s| s.callback_url.clone())),
         max_webhook_bytes: config.channels.max_webhook_bytes,
         max_email_bytes: config.channels.max_email_bytes,
     };
@@ -90,7 +103,8 @@ pub fn build_app(config: &Config, db: store::Db) -> anyhow::Result<Arc<app::App>
         app::App::new(db, secret.expose().as_bytes(), config.auth_settings())
             .with_files(files)
             .with_channels(channels)
-            .with_outbound(config.channels.outbound()),
+            .with_outbound(config.channels.outbound())
+            .with_sandbox(sandbox),
     ))
 }
 
@@ -137,7 +151,10 @@ pub async fn start(config: &Config, mode: Mode) -> anyhow::Result<Running> {
     let db = open_db(config).await?;
     std::fs::create_dir_all(config.files_dir())
         .with_context(|| format!("cannot create the files directory {}", config.files_dir().display()))?;
-    let app = build_app(config, db)?;
+    let bind = SocketAddr::new(config.server.host, config.server.port);
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let app = build_app_on(config, db, Some(addr))?;
     let state = web::AppState {
         app: app.clone(),
         settings: Arc::new(web::WebSettings {
@@ -152,9 +169,6 @@ pub async fn start(config: &Config, mode: Mode) -> anyhow::Result<Running> {
         metrics: web::install_metrics(),
     };
     let router = web::router(state);
-    let bind = SocketAddr::new(config.server.host, config.server.port);
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
-    let addr = listener.local_addr()?;
     let (shutdown, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())

@@ -394,7 +394,8 @@ impl Client {
             .ok_or_else(|| StoreError::invalid("create conflicted"))?;
         let mut queued = Vec::new();
         for job in jobs(&row) {
-            queued.push(crate::queue::insert(&mut tx, self.db.dialect(), &job, None).await?);
+            // A job whose dedupe key is taken is already queued: the record still commits.
+            queued.extend(crate::queue::insert(&mut tx, self.db.dialect(), &job, None).await?);
         }
         let record = self.read_back(&ctx, tx, mi, &row, args).await?;
         Ok((record, queued))

@@ -32,14 +32,23 @@ const TABLE_DDL: &str = "CREATE TABLE IF NOT EXISTS \"_manzil_jobs\" (\
     \"progress\" TEXT, \
     \"result\" TEXT, \
     \"created_at\" BIGINT NOT NULL, \
-    \"updated_at\" BIGINT NOT NULL)";
+    \"updated_at\" BIGINT NOT NULL, \
+    \"dedupe_key\" TEXT)";
 
-const INDEX_DDL: [&str; 2] = [
+const INDEX_DDL: [&str; 3] = [
     "CREATE INDEX IF NOT EXISTS \"_manzil_jobs_due\" ON \"_manzil_jobs\" (\"status\", \"run_at\")",
     "CREATE INDEX IF NOT EXISTS \"_manzil_jobs_tenant\" ON \"_manzil_jobs\" (\"tenant_id\", \"created_at\")",
+    DEDUPE_INDEX_DDL,
 ];
 
-const COLUMNS: [&str; 16] = [
+/// At most one job per delivery key (NULL keys never collide, on both dialects).
+const DEDUPE_INDEX_DDL: &str =
+    "CREATE UNIQUE INDEX IF NOT EXISTS \"_manzil_jobs_dedupe\" ON \"_manzil_jobs\" (\"dedupe_key\")";
+
+/// Brings a table made before `dedupe_key` existed up to date.
+const DEDUPE_COLUMN_DDL: &str = "ALTER TABLE \"_manzil_jobs\" ADD COLUMN \"dedupe_key\" TEXT";
+
+const COLUMNS: [&str; 17] = [
     "id",
     "kind",
     "payload",
@@ -56,6 +65,7 @@ const COLUMNS: [&str; 16] = [
     "result",
     "created_at",
     "updated_at",
+    "dedupe_key",
 ];
 
 /// Where a job is in its life.
@@ -133,6 +143,16 @@ pub struct NewJob {
     pub max_attempts: u32,
     /// Not before this time (epoch ms); `None` = now.
     pub run_at: Option<i64>,
+    /// A delivery key (e.g. a webhook's message ids): while a job with the same key exists, this
+    /// one is not queued (`None` = always queued).
+    pub dedupe_key: Option<String>,
+}
+
+impl NewJob {
+    /// The same job, queued at most once per `key`.
+    pub fn deduped(self, key: impl Into<String>) -> NewJob {
+        NewJob { dedupe_key: Some(key.into()), ..self }
+    }
 }
 
 /// A row of `_manzil_jobs`.
@@ -156,6 +176,7 @@ pub struct JobRecord {
     pub result: Option<Value>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub dedupe_key: Option<String>,
 }
 
 /// Whose jobs a read may see: one tenant's, and optionally only one actor's.
@@ -260,6 +281,7 @@ fn decode(v: &Value) -> Result<JobRecord> {
         result: json("result"),
         created_at: i("created_at").ok_or_else(bad)?,
         updated_at: i("updated_at").ok_or_else(bad)?,
+        dedupe_key: s("dedupe_key"),
     })
 }
 
@@ -291,19 +313,44 @@ impl Queue {
                 "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '_manzil_jobs'"
             }
         };
+        let column_sql = match self.dialect() {
+            Dialect::Sqlite => "SELECT COUNT(*) FROM pragma_table_info('_manzil_jobs') WHERE name = 'dedupe_key'",
+            Dialect::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = '_manzil_jobs' AND column_name = 'dedupe_key'"
+            }
+        };
         let mut probe = self.db.pool().reader(None, false).await?;
         let exists = probe.fetch_i64(exists_sql.to_owned(), vec![]).await? > 0;
+        let has_key = exists && probe.fetch_i64(column_sql.to_owned(), vec![]).await? > 0;
         drop(probe);
-        if exists {
+        if has_key {
             return Ok(());
+        }
+        if exists {
+            // A table of an earlier version: add the delivery key (NULL for every existing job).
+            return self.db.execute_script(&[DEDUPE_COLUMN_DDL.to_owned(), DEDUPE_INDEX_DDL.to_owned()]).await;
         }
         let mut ddl = vec![TABLE_DDL.to_owned()];
         ddl.extend(INDEX_DDL.iter().map(|s| (*s).to_owned()));
         self.db.execute_script(&ddl).await
     }
 
-    /// Enqueues a job in its own transaction; returns the stored row.
+    /// Enqueues a job in its own transaction; returns the stored row — for a job with a
+    /// [`NewJob::dedupe_key`] already queued, the existing job's row.
     pub async fn enqueue(&self, job: &NewJob) -> Result<JobRecord> {
+        let mut tx = self.db.pool().begin(None).await?;
+        let rec = match insert(&mut tx, self.dialect(), job, None).await? {
+            Some(rec) => rec,
+            None => by_key(&mut tx, self.dialect(), job.dedupe_key.as_deref().unwrap_or_default()).await?,
+        };
+        tx.commit().await?;
+        Ok(rec)
+    }
+
+    /// Enqueues a job unless one with the same [`NewJob::dedupe_key`] exists (whatever its
+    /// status); `None` when it did (a duplicate delivery).
+    pub async fn enqueue_once(&self, job: &NewJob) -> Result<Option<JobRecord>> {
         let mut tx = self.db.pool().begin(None).await?;
         let rec = insert(&mut tx, self.dialect(), job, None).await?;
         tx.commit().await?;
@@ -315,7 +362,10 @@ impl Queue {
     /// picking it up first.
     pub async fn enqueue_claimed(&self, job: &NewJob, lock: &str, lease_until: i64) -> Result<JobRecord> {
         let mut tx = self.db.pool().begin(None).await?;
-        let rec = insert(&mut tx, self.dialect(), job, Some((lock, lease_until))).await?;
+        let rec = match insert(&mut tx, self.dialect(), job, Some((lock, lease_until))).await? {
+            Some(rec) => rec,
+            None => return Err(StoreError::invalid("a job with this dedupe key is already queued")),
+        };
         tx.commit().await?;
         Ok(rec)
     }
@@ -523,12 +573,21 @@ fn scope_filter(scope: &JobScope) -> (String, Vec<SqlValue>) {
     (filter, params)
 }
 
+/// The job holding delivery key `key`.
+async fn by_key(tx: &mut Tx, dialect: Dialect, key: &str) -> Result<JobRecord> {
+    let statement = format!("SELECT {} FROM \"_manzil_jobs\" WHERE \"dedupe_key\" = ?", row_json(dialect));
+    let rows = tx.fetch_json(sql(dialect, &statement), vec![text(key)]).await?;
+    rows.first().map(decode).transpose()?.ok_or_else(|| StoreError::invalid("the deduplicated job vanished"))
+}
+
+/// Inserts `job`; `None` when its [`NewJob::dedupe_key`] is already taken (nothing is written,
+/// and the transaction stays usable: `ON CONFLICT DO NOTHING` raises no error).
 pub(crate) async fn insert(
     tx: &mut Tx,
     dialect: Dialect,
     job: &NewJob,
     claimed: Option<(&str, i64)>,
-) -> Result<JobRecord> {
+) -> Result<Option<JobRecord>> {
     let now = now_ms();
     // Time-ordered (v7): jobs due at the same millisecond are claimed in the order they were queued.
     let id = uuid::Uuid::now_v7().to_string();
@@ -538,10 +597,14 @@ pub(crate) async fn insert(
     };
     // A bound NULL is typed `text` on PostgreSQL: an unclaimed job writes the literal instead.
     let locked_until_sql = if claimed.is_some() { "?" } else { "NULL" };
+    let (key_sql, on_conflict) = match job.dedupe_key {
+        Some(_) => ("?", " ON CONFLICT (\"dedupe_key\") DO NOTHING"),
+        None => ("NULL", ""),
+    };
     let statement = format!(
         "INSERT INTO \"_manzil_jobs\" (\"id\", \"kind\", \"payload\", \"tenant_id\", \"actor\", \"status\", \
-         \"attempts\", \"max_attempts\", \"run_at\", \"locked_until\", \"locked_by\", \"created_at\", \"updated_at\") \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {locked_until_sql}, ?, ?, ?) RETURNING {}",
+         \"attempts\", \"max_attempts\", \"run_at\", \"locked_until\", \"locked_by\", \"created_at\", \"updated_at\", \
+         \"dedupe_key\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {locked_until_sql}, ?, ?, ?, {key_sql}){on_conflict} RETURNING {}",
         row_json(dialect)
     );
     let mut params = vec![
@@ -559,8 +622,9 @@ pub(crate) async fn insert(
         params.push(locked_until);
     }
     params.extend([locked_by, SqlValue::Int(now), SqlValue::Int(now)]);
+    params.extend(job.dedupe_key.clone().map(SqlValue::Text));
     let row = tx.fetch_json(sql(dialect, &statement), params).await?;
-    row.first().map(decode).transpose()?.ok_or_else(|| StoreError::invalid("the job insert returned no row"))
+    row.first().map(decode).transpose()
 }
 
 #[cfg(test)]

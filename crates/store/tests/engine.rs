@@ -133,6 +133,7 @@ fn delivery(row: &serde_json::Map<String, serde_json::Value>) -> Vec<NewJob> {
         actor: JobActor::User("admin-t1".to_owned()),
         max_attempts: 3,
         run_at: None,
+        dedupe_key: None,
     }]
 }
 

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod query;
 pub mod realtime;
 pub mod routes;
+pub mod sandbox;
 pub mod telemetry;
 pub mod webhooks;
 

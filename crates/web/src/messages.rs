@@ -61,6 +61,14 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
             "هذا القالب غير مُعدّ على القناة بهذه اللغة.",
         ),
         "message.template_not_supported" => ("Templates are sent on WhatsApp only.", "القوالب تُرسل عبر واتساب فقط."),
+        "message.invalid_media" => (
+            "The file is not one you can send here (it does not exist, you may not read it, or it goes with a template).",
+            "لا يمكن إرسال هذا الملف هنا (غير موجود، أو لا تملك صلاحية قراءته، أو أُرفق بقالب).",
+        ),
+        "sms.media_unsupported" => (
+            "SMS cannot carry files: send a link instead, or use WhatsApp or e-mail.",
+            "لا يمكن إرسال الملفات عبر الرسائل النصية: أرسل رابطًا بدلًا من ذلك أو استخدم واتساب أو البريد الإلكتروني.",
+        ),
         "message.invalid_reply_to" => (
             "The message to reply to is not a sent or received message of this conversation.",
             "الرسالة المراد الرد عليها ليست رسالة مرسلة أو مستلمة في هذه المحادثة.",
@@ -277,6 +285,8 @@ mod tests {
             "message.unknown_template",
             "message.template_not_supported",
             "message.invalid_reply_to",
+            "message.invalid_media",
+            "sms.media_unsupported",
             "whatsapp.window_closed",
             "channel.opted_out",
             "channel.inactive",

@@ -199,6 +199,9 @@ pub fn router(state: AppState) -> Router {
         .merge(docs_ui())
         // Socket.IO (not a REST route, so not in the table): `crate::realtime`.
         .merge(crate::realtime::router(&state))
+        // The demo's sandbox provider (stand-ins for third-party APIs, so not in the table):
+        // `crate::sandbox`, mounted only while it is on.
+        .merge(crate::sandbox::router(&state))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "route.not_found") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed")

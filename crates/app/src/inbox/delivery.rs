@@ -7,10 +7,18 @@
 //!
 //! Transient provider errors (5xx, 429, throttling codes, timeouts) retry with the queue's
 //! exponential backoff and jitter; after the last attempt the message is `FAILED`
-//! (`provider:unavailable`). Sending is at-least-once: if the process dies after the provider
-//! accepted a message but before `SENT` is committed, the retry sends it again. Neither the
-//! Graph API nor the Messages API takes an idempotency key; e-mail carries the same `Message-ID`
-//! on a resend, so mail clients show it once. A message no longer `QUEUED` is never sent again.
+//! (`provider:unavailable`). A message no longer `QUEUED` is never sent again.
+//!
+//! The in-flight window is recorded: before the provider call the attempt writes
+//! `{"phase": "sending", "attempt": n}` as the job's progress (which also fences it: a worker
+//! that lost its lease stops before sending). Every attempt that ends in-process overwrites it
+//! (`SENT`/`FAILED` end the job, a transient error writes `"phase": "retry"`), so an attempt that
+//! finds `sending` knows its predecessor died between that write and recording the outcome: the
+//! provider may or may not have the message. The rule is to **send again** (at-least-once: for a
+//! customer, a duplicate WhatsApp or SMS is better than a silently lost one; e-mail keeps its
+//! `Message-ID`, so mail clients show it once) and to mark the message `content.possibleDuplicate
+//! = true` so the agent can see it. Neither the Graph API nor the Messages API takes an
+//! idempotency key, so nothing narrower is possible. A provider timeout is also retried, unflagged.
 
 use std::sync::Arc;
 
@@ -21,8 +29,8 @@ use serde_json::{Value, json};
 use super::conversations::text;
 use super::events::{self, EventKind};
 use super::senders::{
-    Content, Credentials, EmailSender, Outgoing, SendError, Sender, SenderSettings, SmsSender, WhatsAppSender,
-    agent_message, http_client,
+    Content, Credentials, EmailSender, Media, Outgoing, SendError, Sender, SmsSender, WhatsAppSender, agent_message,
+    http_client,
 };
 use crate::App;
 use crate::jobs::JobEnv;
@@ -67,7 +75,17 @@ impl Job for Deliver {
         let account_id = text(&message, "channelAccountId").unwrap_or_default();
         let creds = credentials(&env.app, account_id).await?;
         let out = outgoing(env, &message).await?;
-        let settings = &SenderSettings::of(&env.app);
+        // A sandbox account (the demo's) sends to the sandbox, never to a real API.
+        let settings = &match super::sandbox::sender_settings(&env.app, creds.sandbox) {
+            Ok(settings) => settings,
+            Err(code) => {
+                fail(env, &self.message_id, text(&message, "conversationId").unwrap_or_default(), code).await?;
+                return Err(JobError::fatal(format!("{code}: a sandbox account while the sandbox is off")));
+            }
+        };
+        let interrupted = in_flight(ctx.record());
+        let attempt = ctx.record().attempts;
+        ctx.progress(json!({"phase": "sending", "attempt": attempt})).await?;
         let result = match text(&message, "channel") {
             Some("WHATSAPP") => {
                 WhatsAppSender { settings: settings.clone(), http: http_client(settings) }.send(&creds, &out).await
@@ -75,18 +93,25 @@ impl Job for Deliver {
             Some("SMS") => {
                 SmsSender { settings: settings.clone(), http: http_client(settings) }.send(&creds, &out).await
             }
+            Some("EMAIL") if creds.sandbox => super::sandbox::provider::email_sent(&creds, &out),
             Some("EMAIL") => EmailSender { settings: settings.clone() }.send(&creds, &out).await,
             other => Err(SendError::permanent("config:channel", format!("unknown channel {other:?}"))),
         };
         let conversation_id = text(&message, "conversationId").unwrap_or_default();
         match result {
             Ok(provider_id) => {
-                let data =
+                let mut data =
                     json!({"status": "SENT", "providerMessageId": provider_id, "sentAt": super::conversations::now()});
+                if interrupted {
+                    tracing::warn!(message = %self.message_id, "sent again after an attempt died mid-send");
+                    data["content"] = possible_duplicate(&message["content"]);
+                }
                 set_status(env, &self.message_id, conversation_id, data).await?;
-                Ok(json!({"status": "SENT", "providerMessageId": provider_id}))
+                Ok(json!({"status": "SENT", "providerMessageId": provider_id, "possibleDuplicate": interrupted}))
             }
             Err(SendError::Transient(reason)) if ctx.record().attempts < ctx.record().max_attempts => {
+                // Refused (5xx, 429) or timed out: this attempt ended here, so the next is no recovery.
+                ctx.progress(json!({"phase": "retry", "attempt": attempt})).await?;
                 Err(JobError::retry(reason))
             }
             Err(SendError::Transient(reason)) => {
@@ -121,7 +146,7 @@ impl Job for MarkRead {
             return Err(JobError::fatal("the message does not exist or its reader may no longer read it"));
         };
         let creds = credentials(&env.app, account).await?;
-        let settings = &SenderSettings::of(&env.app);
+        let settings = &super::sandbox::sender_settings(&env.app, creds.sandbox).map_err(JobError::fatal)?;
         let sender = WhatsAppSender { settings: settings.clone(), http: http_client(settings) };
         match sender.mark_read(&creds, wamid).await {
             Ok(_) => Ok(json!({"read": wamid})),
@@ -130,6 +155,19 @@ impl Job for MarkRead {
             Err(SendError::Permanent { code, detail }) => Err(JobError::fatal(format!("{code}: {detail}"))),
         }
     }
+}
+
+/// Whether the job's previous attempt died inside the provider call (its progress still says
+/// `sending`): the provider may already have the message.
+fn in_flight(record: &jobs::JobRecord) -> bool {
+    record.progress.as_ref().and_then(|p| p.get("phase")).and_then(Value::as_str) == Some("sending")
+}
+
+/// The message's `content` with `possibleDuplicate: true` (the customer may have it twice).
+fn possible_duplicate(content: &Value) -> Value {
+    let mut map = content.as_object().cloned().unwrap_or_default();
+    map.insert("possibleDuplicate".to_owned(), Value::Bool(true));
+    Value::Object(map)
 }
 
 /// What the sender needs from the message row (read under the author's rules).
@@ -154,11 +192,30 @@ async fn outgoing(env: &JobEnv, message: &Value) -> Result<Outgoing, JobError> {
         reply_to: text(message, "replyToProviderId").map(str::to_owned),
         references: Vec::new(),
         subject: message["content"].get("subject").and_then(Value::as_str).map(str::to_owned),
+        conversation_id: text(message, "conversationId").map(str::to_owned),
+        media: match text(message, "mediaFileId") {
+            Some(file_id) => Some(media(env, file_id).await?),
+            None => None,
+        },
     };
     if text(message, "channel") == Some("EMAIL") {
         thread(env, message, &mut out).await?;
     }
     Ok(out)
+}
+
+/// The file of an outgoing message, read as its author (a file they may no longer read, or one
+/// gone from storage, fails the message: nothing else could be sent in its place).
+async fn media(env: &JobEnv, file_id: &str) -> Result<Media, JobError> {
+    use futures_util::TryStreamExt as _;
+    let download = match crate::files::download(&env.app, &env.actor, file_id).await {
+        Ok(d) => d,
+        Err(crate::files::FileError::NotFound) => return Err(JobError::fatal("the message's file is gone")),
+        Err(e) => return Err(JobError::retry(format!("cannot read the message's file: {e}"))),
+    };
+    let chunks: Vec<_> =
+        download.body.try_collect().await.map_err(|e| JobError::retry(format!("cannot read the file: {e}")))?;
+    Ok(Media { name: download.view.name, content_type: download.view.content_type, bytes: chunks.concat() })
 }
 
 /// E-mail threading: `References` are the thread's earlier Message-IDs (oldest first),
@@ -210,7 +267,7 @@ async fn credentials(app: &Arc<App>, account_id: &str) -> Result<Credentials, Jo
             &json!({"where": {"id": account_id}, "select": {
                 "phoneNumberId": true, "address": true, "smsAccountSid": true, "inboundAddress": true,
                 "smtpHost": true, "smtpPort": true, "smtpUsername": true,
-                "accessTokenEnc": true, "authTokenEnc": true, "smtpPasswordEnc": true,
+                "accessTokenEnc": true, "authTokenEnc": true, "smtpPasswordEnc": true, "sandbox": true,
             }}),
         )
         .await?;
@@ -227,10 +284,12 @@ async fn credentials(app: &Arc<App>, account_id: &str) -> Result<Credentials, Jo
         account_sid: owned("smsAccountSid"),
         auth_token: secret("authTokenEnc")?,
         from: owned("address").or_else(|| owned("inboundAddress")),
+        inbound_address: owned("inboundAddress"),
         smtp_host: owned("smtpHost"),
         smtp_port: row.get("smtpPort").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
         smtp_username: owned("smtpUsername"),
         smtp_password: secret("smtpPasswordEnc")?,
+        sandbox: row.get("sandbox").and_then(Value::as_bool).unwrap_or(false),
     })
 }
 

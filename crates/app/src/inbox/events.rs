@@ -20,6 +20,9 @@ pub enum EventKind {
     /// A message's delivery status moved (sent, delivered, read, failed).
     #[serde(rename = "message.status")]
     MessageStatus,
+    /// A stored message changed otherwise (e.g. its downloaded media got linked).
+    #[serde(rename = "message.updated")]
+    MessageUpdated,
     /// The conversation got another assignee (or none).
     #[serde(rename = "conversation.assigned")]
     ConversationAssigned,
@@ -36,6 +39,7 @@ impl EventKind {
         match self {
             EventKind::MessageReceived => "message.received",
             EventKind::MessageStatus => "message.status",
+            EventKind::MessageUpdated => "message.updated",
             EventKind::ConversationAssigned => "conversation.assigned",
             EventKind::ConversationRead => "conversation.read",
             EventKind::ConversationStatus => "conversation.status",
@@ -46,6 +50,7 @@ impl EventKind {
         [
             EventKind::MessageReceived,
             EventKind::MessageStatus,
+            EventKind::MessageUpdated,
             EventKind::ConversationAssigned,
             EventKind::ConversationRead,
             EventKind::ConversationStatus,
@@ -174,7 +179,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for k in [EventKind::MessageReceived, EventKind::MessageStatus, EventKind::ConversationRead] {
+        for k in [
+            EventKind::MessageReceived,
+            EventKind::MessageStatus,
+            EventKind::MessageUpdated,
+            EventKind::ConversationRead,
+        ] {
             assert_eq!(EventKind::parse(k.as_str()), Some(k));
             assert_eq!(serde_json::to_value(k).unwrap(), json!(k.as_str()));
         }

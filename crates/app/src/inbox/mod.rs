@@ -12,5 +12,6 @@ pub mod events;
 pub mod inbound;
 pub mod outbound;
 pub mod realtime;
+pub mod sandbox;
 pub mod secrets;
 pub mod senders;

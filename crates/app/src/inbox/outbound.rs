@@ -31,6 +31,10 @@ pub struct NewMessage {
     pub subject: Option<String>,
     /// One of this conversation's messages.
     pub reply_to_message_id: Option<String>,
+    /// A file the caller may read (`GET /files/{id}`), sent with `text` as its caption:
+    /// WhatsApp uploads it and sends it as an image, audio, video or document by its type;
+    /// e-mail attaches it; SMS refuses it (`sms.media_unsupported`).
+    pub media_file_id: Option<String>,
 }
 
 /// A template by name; the language defaults to the lead's preferred one among those the
@@ -47,7 +51,15 @@ pub struct TemplateRef {
 /// What a reply is, once checked.
 enum Body {
     Text(String),
-    Template { name: String, language: String },
+    Template {
+        name: String,
+        language: String,
+    },
+    /// A file, with an optional caption (the message body).
+    Media {
+        caption: Option<String>,
+        file: crate::files::FileView,
+    },
 }
 
 /// The preview length of the conversations list.
@@ -74,7 +86,19 @@ pub async fn send(
     };
     let account = &conversation["channelAccount"];
     let kind = text(account, "kind").unwrap_or_default().to_owned();
+    let media_file_id = trimmed(input.media_file_id);
     let body = match (trimmed(input.text), input.template) {
+        // A template carries no file of its own choosing.
+        (_, Some(_)) if media_file_id.is_some() => {
+            return Err(RecordError::invalid("message.invalid_media", "mediaFileId").into());
+        }
+        (caption, None) if media_file_id.is_some() => {
+            if kind == "SMS" {
+                return Err(RecordError::invalid("sms.media_unsupported", "mediaFileId").into());
+            }
+            let id = media_file_id.as_deref().unwrap_or_default();
+            Body::Media { caption, file: readable_file(app, actor, id).await? }
+        }
         (Some(text), None) => Body::Text(text),
         (None, Some(t)) if kind == "WHATSAPP" => {
             let preferred = text(&conversation["lead"], "preferredLanguage");
@@ -91,7 +115,10 @@ pub async fn send(
     if conversation["identity"]["optedOut"] == json!(true) {
         return Err(InboxError::OptedOut);
     }
-    if kind == "WHATSAPP" && matches!(body, Body::Text(_)) && !window_open(text(&conversation, "windowClosesAt")) {
+    if kind == "WHATSAPP"
+        && !matches!(body, Body::Template { .. })
+        && !window_open(text(&conversation, "windowClosesAt"))
+    {
         return Err(InboxError::WindowClosed);
     }
     let reply_to = match trimmed(input.reply_to_message_id) {
@@ -100,13 +127,26 @@ pub async fn send(
     };
     let (type_, body_text, content) = match &body {
         Body::Text(t) => ("TEXT", t.clone(), json!(null)),
+        Body::Media { caption, file } => (
+            media_type(&file.content_type),
+            caption.clone().unwrap_or_default(),
+            json!({"media": {"name": file.name, "contentType": file.content_type, "size": file.size}}),
+        ),
         Body::Template { name, language } => {
             ("TEMPLATE", format!("[{name}]"), json!({"template": {"name": name, "language": language}}))
         }
     };
     let content = match (content, trimmed(input.subject)) {
         (Value::Null, Some(subject)) => json!({ "subject": subject }),
+        (Value::Object(mut c), Some(subject)) => {
+            c.insert("subject".into(), json!(subject));
+            Value::Object(c)
+        }
         (c, _) => c,
+    };
+    let media_file_id = match &body {
+        Body::Media { file, .. } => Some(file.id.clone()),
+        _ => None,
     };
     let data = json!({
         "tenantId": actor.tenant_id,
@@ -118,6 +158,7 @@ pub async fn send(
         "body": body_text,
         "content": content,
         "replyToProviderId": reply_to,
+        "mediaFileId": media_file_id,
         "status": "QUEUED",
         "authorId": actor.user_id,
     });
@@ -157,6 +198,29 @@ pub async fn send(
     )
     .await?;
     Ok(message)
+}
+
+/// The file `id`, if the caller may read it (and the record it is attached to); else
+/// `400 message.invalid_media` — a hidden file reads exactly like a missing one.
+async fn readable_file(app: &App, actor: &Actor, id: &str) -> Result<crate::files::FileView, InboxError> {
+    match crate::files::download(app, actor, id).await {
+        Ok(download) => Ok(download.view),
+        Err(crate::files::FileError::NotFound) => {
+            Err(RecordError::invalid("message.invalid_media", "mediaFileId").into())
+        }
+        Err(e) => Err(RecordError::Unreadable(e.to_string()).into()),
+    }
+}
+
+/// The message type of a file by its content type (the same split WhatsApp sends by).
+fn media_type(content_type: &str) -> &'static str {
+    let media = super::senders::Media { name: String::new(), content_type: content_type.to_owned(), bytes: Vec::new() };
+    match media.whatsapp_type() {
+        "image" => "IMAGE",
+        "audio" => "AUDIO",
+        "video" => "VIDEO",
+        _ => "DOCUMENT",
+    }
 }
 
 /// Whether the customer's 24-hour window is still open at this instant.

@@ -20,6 +20,7 @@ use crate::Actor;
 pub mod names {
     pub const NEW_MESSAGE: &str = "new_message";
     pub const MESSAGE_STATUS: &str = "message_status";
+    pub const MESSAGE_UPDATED: &str = "message_updated";
     pub const CONVERSATION_ASSIGNED: &str = "conversation_assigned";
     pub const CONVERSATION_READ: &str = "conversation_read";
     pub const CONVERSATION_STATUS: &str = "conversation_status";
@@ -44,7 +45,7 @@ pub async fn delivery_for(db: &store::Db, actor: &Actor, event: &InboxEvent) -> 
     }
     let client = actor.db(db);
     let message = match (&event.kind, &event.message_id) {
-        (EventKind::MessageReceived | EventKind::MessageStatus, Some(id)) => {
+        (EventKind::MessageReceived | EventKind::MessageStatus | EventKind::MessageUpdated, Some(id)) => {
             let row = client
                 .run("Message", "findFirst", &json!({"where": {"id": id, "conversationId": event.conversation_id}}))
                 .await?;
@@ -53,7 +54,7 @@ pub async fn delivery_for(db: &store::Db, actor: &Actor, event: &InboxEvent) -> 
             }
             Some(row)
         }
-        (EventKind::MessageReceived | EventKind::MessageStatus, None) => return Ok(None),
+        (EventKind::MessageReceived | EventKind::MessageStatus | EventKind::MessageUpdated, None) => return Ok(None),
         _ => None,
     };
     let conversation = match message {
@@ -78,6 +79,10 @@ fn shape(event: &InboxEvent, message: Option<&Value>, conversation: &Value) -> O
         EventKind::MessageReceived => {
             payload.insert("message".into(), message?.clone());
             names::NEW_MESSAGE
+        }
+        EventKind::MessageUpdated => {
+            payload.insert("message".into(), message?.clone());
+            names::MESSAGE_UPDATED
         }
         EventKind::MessageStatus => {
             let m = message?;
@@ -205,6 +210,15 @@ mod tests {
         let d = shape(&event(EventKind::MessageReceived, Some("m1")), Some(&m), &Value::Null).unwrap();
         assert_eq!(d.name, "new_message");
         assert_eq!(d.payload, json!({"conversationId": "c1", "message": m, "seq": 42}));
+    }
+
+    #[test]
+    fn an_update_carries_the_message_as_read_now() {
+        let m = json!({"id": "m1", "conversationId": "c1", "type": "IMAGE", "mediaFileId": "f1"});
+        let d = shape(&event(EventKind::MessageUpdated, Some("m1")), Some(&m), &Value::Null).unwrap();
+        assert_eq!(d.name, "message_updated");
+        assert_eq!(d.payload, json!({"conversationId": "c1", "message": m, "seq": 42}));
+        assert_eq!(shape(&event(EventKind::MessageUpdated, Some("m1")), None, &Value::Null), None);
     }
 
     #[test]

@@ -66,6 +66,43 @@ pub struct Outgoing {
     pub references: Vec<String>,
     /// E-mail: the subject line.
     pub subject: Option<String>,
+    /// E-mail: the conversation, named in `Reply-To: reply+{id}@…` so a reply threads even when
+    /// the customer's client drops the threading headers.
+    pub conversation_id: Option<String>,
+    /// A file to send (WhatsApp: uploaded, then sent by media id with the text as its caption;
+    /// e-mail: attached).
+    pub media: Option<Media>,
+}
+
+/// A file sent with a message, read from storage by the delivery job.
+#[derive(Clone, PartialEq)]
+pub struct Media {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Media {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Media")
+            .field("name", &self.name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl Media {
+    /// The WhatsApp message type of this file: image, audio, video, or document for the rest.
+    pub fn whatsapp_type(&self) -> &'static str {
+        let essence = self.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match essence.split_once('/').map(|(t, _)| t) {
+            Some("image") if matches!(essence.as_str(), "image/jpeg" | "image/png") => "image",
+            Some("audio") => "audio",
+            Some("video") => "video",
+            _ => "document",
+        }
+    }
 }
 
 /// The body of an outgoing message.
@@ -91,10 +128,15 @@ pub struct Credentials {
     pub auth_token: Option<String>,
     /// The sender: the SMS number, the e-mail address.
     pub from: Option<String>,
+    /// E-mail: the address customers write to (its domain takes the `reply+{conversation}@`
+    /// replies).
+    pub inbound_address: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<u16>,
     pub smtp_username: Option<String>,
     pub smtp_password: Option<String>,
+    /// A sandbox account (the demo's): sent to the sandbox provider, never to a real API.
+    pub sandbox: bool,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -183,6 +225,52 @@ impl WhatsAppSender {
         body
     }
 
+    /// The request body sending uploaded media `media_id` (type by the file's content type; the
+    /// text, if any, as the caption — audio takes none).
+    pub fn media_payload(out: &Outgoing, media: &Media, media_id: &str) -> Value {
+        let kind = media.whatsapp_type();
+        let mut object = json!({ "id": media_id });
+        if let Content::Text(caption) = &out.content
+            && !caption.is_empty()
+            && kind != "audio"
+        {
+            object["caption"] = json!(caption);
+        }
+        if kind == "document" {
+            object["filename"] = json!(media.name);
+        }
+        let mut body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": out.to,
+                              "type": kind});
+        body[kind] = object;
+        if let Some(reply_to) = &out.reply_to {
+            body["context"] = json!({"message_id": reply_to});
+        }
+        body
+    }
+
+    /// Uploads `media` (`POST {graph}/{phone_number_id}/media`, multipart: `messaging_product`,
+    /// `type`, `file`); returns the media id.
+    pub async fn upload(&self, creds: &Credentials, media: &Media) -> Result<String, SendError> {
+        let pnid = creds.phone_number_id.as_deref().ok_or_else(|| missing("phone_number_id"))?;
+        let token = creds.access_token.as_deref().ok_or_else(|| missing("access_token"))?;
+        let url = format!("{}/{pnid}/media", self.settings.graph_base_url.trim_end_matches('/'));
+        let (content_type, body) = multipart(media);
+        let res = self
+            .http
+            .post(url)
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let answer = Self::answer(res).await?;
+        answer["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| SendError::Transient("the Graph API answered an upload without a media id".into()))
+    }
+
     /// Marks an inbound message read on the customer's phone.
     pub async fn mark_read(&self, creds: &Credentials, provider_message_id: &str) -> Sent {
         let body = json!({"messaging_product": "whatsapp", "status": "read", "message_id": provider_message_id});
@@ -194,6 +282,11 @@ impl WhatsAppSender {
         let token = creds.access_token.as_deref().ok_or_else(|| missing("access_token"))?;
         let url = format!("{}/{pnid}/messages", self.settings.graph_base_url.trim_end_matches('/'));
         let res = self.http.post(url).bearer_auth(token).json(body).send().await.map_err(transport_error)?;
+        Self::answer(res).await
+    }
+
+    /// The Graph API's answer: its JSON, or what its error means.
+    async fn answer(res: reqwest::Response) -> Result<Value, SendError> {
         let status = res.status();
         let answer: Value = res.json().await.unwrap_or(Value::Null);
         if status.is_success() {
@@ -218,13 +311,42 @@ impl WhatsAppSender {
 impl Sender for WhatsAppSender {
     fn send<'a>(&'a self, creds: &'a Credentials, out: &'a Outgoing) -> SendFuture<'a> {
         Box::pin(async move {
-            let answer = self.post(creds, &Self::payload(out)).await?;
+            let payload = match &out.media {
+                Some(media) => Self::media_payload(out, media, &self.upload(creds, media).await?),
+                None => Self::payload(out),
+            };
+            let answer = self.post(creds, &payload).await?;
             answer["messages"][0]["id"]
                 .as_str()
                 .map(str::to_owned)
                 .ok_or_else(|| SendError::Transient("the Graph API answered without a message id".into()))
         })
     }
+}
+
+/// A `multipart/form-data` body of the Graph media upload: `(content type, bytes)`.
+fn multipart(media: &Media) -> (String, Vec<u8>) {
+    let boundary = format!("manzil-{}", uuid::Uuid::new_v4().simple());
+    // Quotes and line breaks cannot end the parameter early; the name is informative only.
+    let name: String =
+        media.name.chars().map(|c| if c == '"' || c == '\\' || c.is_control() { '_' } else { c }).collect();
+    let mut body = Vec::with_capacity(media.bytes.len() + 512);
+    for (field, value) in [("messaging_product", "whatsapp"), ("type", media.content_type.as_str())] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: {}\r\n\r\n",
+            media.content_type
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&media.bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// A Twilio-compatible SMS API: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`, basic auth.
@@ -242,6 +364,10 @@ impl Sender for SmsSender {
             let Content::Text(body) = &out.content else {
                 return Err(SendError::permanent("sms:template", "templates are a WhatsApp feature"));
             };
+            if out.media.is_some() {
+                // Refused up front (`sms.media_unsupported`); a row that got here anyway fails.
+                return Err(SendError::permanent("sms:media", "MMS needs a public media URL"));
+            }
             let url =
                 format!("{}/2010-04-01/Accounts/{sid}/Messages.json", self.settings.sms_base_url.trim_end_matches('/'));
             let form = [("To", out.to.as_str()), ("From", from), ("Body", body.as_str())];
@@ -274,31 +400,57 @@ pub struct EmailSender {
 impl EmailSender {
     /// Our `Message-ID` of message `id` sent from `from` (stable: a resend carries the same one,
     /// so the customer's mail client shows a duplicate once).
+    /// Ids are stored without angle brackets (as the inbound side stores the customer's), so a
+    /// reply's `In-Reply-To` finds this message.
     pub fn message_id(id: &str, from: &str) -> String {
-        let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("manzil.local");
-        format!("<{id}@{domain}>")
+        format!("{id}@{}", domain_of(from).unwrap_or("manzil.local"))
     }
 
-    fn build(creds: &Credentials, out: &Outgoing) -> Result<lettre::Message, SendError> {
+    /// `reply+{conversation}@{domain of the inbound address}`, the address a reply threads by.
+    pub fn reply_address(creds: &Credentials, out: &Outgoing) -> Option<String> {
+        let conversation = out.conversation_id.as_deref()?;
+        let domain = domain_of(creds.inbound_address.as_deref()?)?;
+        Some(format!("{}{conversation}@{domain}", super::inbound::email::REPLY_PREFIX))
+    }
+
+    /// The message as it goes out: UTF-8 text (and the file, attached), the subject RFC 2047
+    /// encoded by lettre, threading headers with their brackets.
+    pub fn build(creds: &Credentials, out: &Outgoing) -> Result<lettre::Message, SendError> {
         use lettre::message::header::{ContentType, InReplyTo, MessageId, References};
+        use lettre::message::{Attachment, MultiPart, SinglePart};
         let from = creds.from.as_deref().ok_or_else(|| missing("from"))?;
         let bad = |what: &str| SendError::permanent("email:address", format!("not a valid {what} address"));
         let Content::Text(body) = &out.content else {
             return Err(SendError::permanent("email:template", "templates are a WhatsApp feature"));
         };
+        let bracketed = |id: &str| format!("<{}>", id.trim_start_matches('<').trim_end_matches('>'));
         let mut builder = lettre::Message::builder()
             .from(from.parse().map_err(|_| bad("sender"))?)
             .to(out.to.parse().map_err(|_| bad("recipient"))?)
             .subject(out.subject.clone().unwrap_or_default())
-            .header(MessageId::from(Self::message_id(&out.message_id, from)))
-            .header(ContentType::TEXT_PLAIN);
+            .header(MessageId::from(bracketed(&Self::message_id(&out.message_id, from))));
+        if let Some(reply) = Self::reply_address(creds, out) {
+            builder = builder.reply_to(reply.parse().map_err(|_| bad("reply"))?);
+        }
         if let Some(parent) = &out.reply_to {
-            builder = builder.header(InReplyTo::from(parent.clone()));
+            builder = builder.header(InReplyTo::from(bracketed(parent)));
         }
         if !out.references.is_empty() {
-            builder = builder.header(References::from(out.references.join(" ")));
+            let refs: Vec<String> = out.references.iter().map(|r| bracketed(r)).collect();
+            builder = builder.header(References::from(refs.join(" ")));
         }
-        builder.body(body.clone()).map_err(|e| SendError::permanent("email:build", e.to_string()))
+        let text = SinglePart::plain(body.clone());
+        let built = match &out.media {
+            None => builder.singlepart(text),
+            Some(media) => {
+                let content_type = ContentType::parse(&media.content_type).unwrap_or_else(|_| {
+                    ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
+                });
+                let file = Attachment::new(media.name.clone()).body(media.bytes.clone(), content_type);
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(file))
+            }
+        };
+        built.map_err(|e| SendError::permanent("email:build", e.to_string()))
     }
 }
 
@@ -324,8 +476,7 @@ impl Sender for EmailSender {
                 ));
             }
             let transport = builder.build();
-            let id =
-                message.headers().get_raw("Message-ID").map(str::to_owned).unwrap_or_else(|| out.message_id.clone());
+            let id = Self::message_id(&out.message_id, creds.from.as_deref().unwrap_or_default());
             match transport.send(message).await {
                 Ok(_) => Ok(id),
                 Err(e) if e.is_permanent() => {
@@ -336,6 +487,11 @@ impl Sender for EmailSender {
             }
         })
     }
+}
+
+/// The domain of an e-mail address.
+fn domain_of(address: &str) -> Option<&str> {
+    address.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>')).filter(|d| !d.is_empty())
 }
 
 fn missing(what: &str) -> SendError {
@@ -371,6 +527,14 @@ pub fn agent_message(code: &str, locale: Locale) -> &'static str {
             "ألغى العميل اشتراكه في الرسائل النصية (ردّ بكلمة STOP).",
         ),
         "sms:21211" => ("The phone number is not valid.", "رقم الهاتف غير صالح."),
+        "sms:media" => (
+            "SMS cannot carry files: send a link, or use WhatsApp or e-mail.",
+            "لا يمكن إرسال الملفات عبر الرسائل النصية: أرسل رابطًا أو استخدم واتساب أو البريد الإلكتروني.",
+        ),
+        c if c.starts_with("smtp:5") => (
+            "The customer's mail server refused the message: check the e-mail address.",
+            "رفض خادم بريد العميل الرسالة: تحقّق من عنوان البريد الإلكتروني.",
+        ),
         "provider:unavailable" => {
             ("The provider did not answer after several attempts.", "لم يستجب مزوّد الخدمة بعد عدة محاولات.")
         }
@@ -398,6 +562,8 @@ mod tests {
             reply_to: None,
             references: Vec::new(),
             subject: None,
+            conversation_id: None,
+            media: None,
         }
     }
 
@@ -435,7 +601,7 @@ mod tests {
 
     #[test]
     fn message_ids_take_the_sender_domain() {
-        assert_eq!(EmailSender::message_id("abc", "sales@dar.example"), "<abc@dar.example>");
+        assert_eq!(EmailSender::message_id("abc", "sales@dar.example"), "abc@dar.example");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! rules (the engine's audit hook records it).
 
 use serde_json::{Value, json};
-use store::Db;
+use store::{Db, StoreError};
 
 use domain::Role;
 
@@ -18,6 +18,19 @@ use crate::actor::Actor;
 /// whether the caller may give it to them); else, for an agent, the agent; else, in a
 /// round-robin agency, the next agent in line; else nobody.
 pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<LeadView, LeadError> {
+    create_with_id(db, actor, new, None).await
+}
+
+/// [`create`] with a chosen id: callers that must create a lead at most once for one thing (an
+/// inbound message's unknown sender) derive it from that thing, so two concurrent or retried
+/// attempts cannot make twins — the second insert meets the first's key and is answered as a
+/// duplicate.
+pub(crate) async fn create_with_id(
+    db: &Db,
+    actor: &Actor,
+    new: NewLead,
+    id: Option<String>,
+) -> Result<LeadView, LeadError> {
     let client = actor.db(db);
     let name = new.name.trim();
     if name.is_empty() {
@@ -58,7 +71,14 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<LeadView, Le
         "notes": notes,
         "searchText": search_text(name, &phones, email.as_ref().map(|e| e.as_str()), notes),
     });
-    let row = client.run("Lead", "create", &json!({ "data": data })).await?;
+    let mut data = data;
+    if let (Some(id), Some(map)) = (id, data.as_object_mut()) {
+        map.insert("id".to_owned(), json!(id));
+    }
+    let row = client.run("Lead", "create", &json!({ "data": data })).await.map_err(|e| match e {
+        StoreError::UniqueViolation { .. } => LeadError::Duplicate { field: "id", existing_id: None },
+        e => e.into(),
+    })?;
     LeadView::from_row(row)
 }
 

@@ -12,6 +12,7 @@ mod update;
 mod view;
 
 pub use create::create;
+pub(crate) use create::create_with_id;
 pub use fields::{Budget, LeadSource, LeadStatus, Purpose};
 pub use list::{LeadPage, ListLeads, list};
 pub use update::{AssignLead, ChangeStatus, LeadPatch, assign, change_status, delete, get, update};

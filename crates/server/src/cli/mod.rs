@@ -6,6 +6,7 @@ mod policy_cmd;
 mod schema_cmd;
 mod seed_cmd;
 mod serve_cmd;
+mod simulate_cmd;
 mod tenant_cmd;
 mod user_cmd;
 
@@ -65,6 +66,10 @@ enum Command {
     /// Manages users.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
+    /// Posts a customer's message to a running server as the provider would (signed with the
+    /// agency's channel secret): try the inbox without WhatsApp, Twilio or a mail server.
+    #[command(subcommand)]
+    Simulate(simulate_cmd::SimulateCommand),
 }
 
 /// SQL dialect selector for commands that print or run SQL.
@@ -93,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import_cmd::run(args, &cli.global).await,
         Command::Tenant(cmd) => tenant_cmd::run(cmd, &cli.global).await,
         Command::User(cmd) => user_cmd::run(cmd, &cli.global).await,
+        Command::Simulate(cmd) => simulate_cmd::run(cmd, &cli.global).await,
     }
 }
 

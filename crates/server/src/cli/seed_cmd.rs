@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::serve::open_db;
+use crate::serve::{build_app, open_db};
 
 /// Flags of `manzil seed`.
 #[derive(Debug, Args)]
@@ -26,7 +26,9 @@ pub async fn run(args: SeedArgs, global: &super::GlobalArgs) -> anyhow::Result<E
     let config = global.config(None)?;
     crate::telemetry::init(&config.log);
     let db = open_db(&config).await?;
-    let agencies = app::demo::seed(&db).await.context("cannot load the demo data");
+    // The app only for the inbox key that seals the demo channels' secrets.
+    let app = build_app(&config, db.clone())?;
+    let agencies = app::demo::seed(&db, &app.channels.secrets).await.context("cannot load the demo data");
     db.close().await;
     print_logins(&agencies?, &config.server.base_domain, config.server.port);
     Ok(ExitCode::SUCCESS)

@@ -15,22 +15,28 @@ pub struct ServeArgs {
     #[arg(long)]
     pub port: Option<u16>,
     /// Load the demo agencies (`dar`, Arabic; `harbor`, English) with users, leads, listings,
-    /// deals and activities, once, and print their logins. Never without this flag.
+    /// deals and activities, once, and print their logins; their channels use the sandbox provider
+    /// this server then serves (`channels.sandbox`). Never without this flag.
     #[arg(long)]
     pub demo: bool,
 }
 
 pub async fn run(args: ServeArgs, global: &super::GlobalArgs) -> anyhow::Result<ExitCode> {
-    let config = global.config(args.port)?;
+    let mut config = global.config(args.port)?;
+    if args.demo {
+        config.channels.sandbox = true;
+    }
     crate::telemetry::init(&config.log);
     let running = serve::start(&config, Mode::Serve).await?;
     let port = running.addr.port();
     let domain = &config.server.base_domain;
     println!("Manzil is listening on http://{}", running.addr);
     if args.demo {
-        let agencies = app::demo::seed(&running.app.db).await.context("cannot load the demo data")?;
+        let app = &running.app;
+        let agencies = app::demo::seed(&app.db, &app.channels.secrets).await.context("cannot load the demo data")?;
         println!();
         super::seed_cmd::print_logins(&agencies, domain, port);
+        super::simulate_cmd::print_try_the_inbox(&agencies, domain, port);
     } else {
         println!("  agencies:  http://<slug>.{domain}:{port}/  (create one with `manzil tenant create`)");
     }

@@ -17,6 +17,11 @@ pub struct ChannelsConfig {
     pub max_webhook_bytes: usize,
     /// The largest raw inbound e-mail, in bytes.
     pub max_email_bytes: usize,
+    /// Serve the demo's sandbox provider (`/sandbox/…`) and send sandbox accounts' messages to it.
+    /// Off unless set here or by `serve --demo`; real accounts never use it.
+    pub sandbox: bool,
+    /// The sandbox's wait before each status webhook (sent, delivered, read).
+    pub sandbox_step_ms: u64,
 }
 
 /// `[channels.whatsapp]`.
@@ -46,6 +51,8 @@ impl Default for ChannelsConfig {
             send_timeout_ms: 15_000,
             max_webhook_bytes: 4 * 1024 * 1024,
             max_email_bytes: 25 * 1024 * 1024,
+            sandbox: false,
+            sandbox_step_ms: 1_500,
         }
     }
 }
@@ -63,12 +70,39 @@ impl Default for SmsConfig {
 }
 
 impl ChannelsConfig {
+    /// The sandbox provider's settings for a server listening on `addr` (`None` when it is off):
+    /// senders reach it at `public_url` (else the loopback address), it calls back on loopback.
+    pub fn sandbox(
+        &self,
+        public_url: Option<&str>,
+        addr: std::net::SocketAddr,
+    ) -> Option<app::inbox::sandbox::SandboxSettings> {
+        if !self.sandbox {
+            return None;
+        }
+        let callback_url = loopback_url(addr);
+        Some(app::inbox::sandbox::SandboxSettings {
+            base_url: public_url.map(|u| u.trim_end_matches('/').to_owned()).unwrap_or_else(|| callback_url.clone()),
+            callback_url,
+            step: std::time::Duration::from_millis(self.sandbox_step_ms),
+        })
+    }
+
     /// The outbound settings of the app.
     pub fn outbound(&self) -> app::inbox::senders::OutboundSettings {
         app::inbox::senders::OutboundSettings {
             sms_base_url: self.sms.base_url.trim_end_matches('/').to_owned(),
             timeout: std::time::Duration::from_millis(self.send_timeout_ms.max(1)),
         }
+    }
+}
+
+/// `http://127.0.0.1:{port}` for a server listening on `addr` (any address: its loopback).
+pub fn loopback_url(addr: std::net::SocketAddr) -> String {
+    match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => format!("http://[::1]:{}", addr.port()),
+        ip if ip.is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
+        _ => format!("http://{addr}"),
     }
 }
 

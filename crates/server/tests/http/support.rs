@@ -35,17 +35,17 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-fn pg_url() -> String {
+pub fn pg_url() -> String {
     std::env::var("MANZIL_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-fn with_search_path(url: &str, schema: &str) -> String {
+pub fn with_search_path(url: &str, schema: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}options=-c%20search_path%3D{schema}")
 }
 
 /// Runs DDL on the PostgreSQL test database outside any schema (creating and dropping schemas).
-async fn pg_admin(sql: String) {
+pub async fn pg_admin(sql: String) {
     let db = store::Db::connect(&pg_url(), app::schema::load().unwrap(), store::DbOptions::default())
         .await
         .expect("PostgreSQL at MANZIL_TEST_DATABASE_URL");
@@ -100,6 +100,11 @@ impl TestApp {
         let harbor = seed(&app, "harbor", "Harbor Homes", Locale::En).await;
         let client = reqwest::Client::builder().no_proxy().build().expect("client");
         TestApp { addr: running.addr, app, dar, harbor, client, running: Some(running), pg_schema, _dir: dir }
+    }
+
+    /// The server's data directory (its SQLite database and inbox key, for the CLI).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     /// Stops the server and drops the PostgreSQL schema.

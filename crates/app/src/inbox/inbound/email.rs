@@ -37,9 +37,21 @@ pub async fn accept(app: &App, mailbox: &str, bearer: Option<&str>, raw: &[u8]) 
     if given.is_empty() || !bool::from(same) {
         return Err(InboundError::Unauthorized);
     }
-    email::parse(raw).map_err(|e| InboundError::Malformed(e.to_string()))?;
+    let parsed = email::parse(raw).map_err(|e| InboundError::Malformed(e.to_string()))?;
+    // The same Message-ID (or, without one, the same bytes) is the same delivery.
+    let id = parsed.message_id.clone().unwrap_or_else(|| {
+        let digest = Sha256::digest(raw);
+        format!("sha256:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    });
+    let key = super::delivery_key("email", &account.id, [id]);
     let job = ProcessEmail { account_id: account.id.clone(), raw: STANDARD.encode(raw) };
-    app.db.queue().enqueue(&new_job(&job, Some(account.tenant_id.clone()), job_actor())?).await?;
+    let mut row = new_job(&job, Some(account.tenant_id.clone()), job_actor())?;
+    if let Some(key) = key {
+        row = row.deduped(key);
+    }
+    if app.db.queue().enqueue_once(&row).await?.is_none() {
+        tracing::info!(account = %account.id, "an e-mail already recorded");
+    }
     app.job_wake.notify_one();
     Ok(())
 }

@@ -112,7 +112,8 @@ impl Job for DownloadMedia {
                 "Message",
                 "findFirst",
                 &json!({"where": {"id": self.message_id, "channelAccountId": self.account_id},
-                        "select": {"id": true, "mediaFileId": true, "conversation": {"select": {"leadId": true}}}}),
+                        "select": {"id": true, "mediaFileId": true, "conversationId": true,
+                                   "conversation": {"select": {"leadId": true}}}}),
             )
             .await
             .map_err(job_error)?;
@@ -210,6 +211,18 @@ impl Job for DownloadMedia {
             )
             .await
             .map_err(job_error)?;
+        // The message changed (it has its file now): receivers re-read it (`message_updated`).
+        let conversation_id = message.get("conversationId").and_then(Value::as_str).unwrap_or_default();
+        crate::inbox::events::record(
+            &env.app.db,
+            &env.app.events,
+            tenant,
+            crate::inbox::events::EventKind::MessageUpdated,
+            conversation_id,
+            Some(&self.message_id),
+        )
+        .await
+        .map_err(job_error)?;
         Ok(json!({"fileId": file_id, "size": size}))
     }
 }

@@ -42,6 +42,22 @@ pub fn job_actor() -> JobActor {
     JobActor::System(SYSTEM_ACTOR.to_owned())
 }
 
+/// The queue's dedupe key of a delivery to `account_id`: the provider's ids of what it carries
+/// (sorted, hashed), so a retried delivery does not queue a second job; `None` when it names
+/// nothing to key on. Processing stays idempotent either way — this only spares the work.
+pub fn delivery_key(channel: &str, account_id: &str, ids: impl IntoIterator<Item = String>) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut ids: Vec<String> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return None;
+    }
+    ids.sort();
+    ids.dedup();
+    let digest = Sha256::digest(ids.join("\n").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("inbox.{channel}:{account_id}:{hex}"))
+}
+
 /// Why a webhook was refused. Each has one HTTP answer (see `docs/inbox.md`).
 #[derive(Debug, thiserror::Error)]
 pub enum InboundError {

@@ -208,8 +208,8 @@ async fn identity(env: &JobEnv, m: &Incoming) -> Result<(String, Value), JobErro
     if let (Some(id), Some(lead)) = (id_of(&found), found.get("lead").filter(|l| l.is_object())) {
         return Ok((id, lead.clone()));
     }
-    let lead = match existing_lead(client, &m.sender).await? {
-        Some(lead) => lead,
+    let (lead, created) = match existing_lead(client, &m.sender).await? {
+        Some(lead) => (lead, false),
         None => new_lead(env, m).await?,
     };
     let lead_id = id_of(&lead).ok_or_else(|| JobError::fatal("a lead without an id"))?;
@@ -224,14 +224,23 @@ async fn identity(env: &JobEnv, m: &Incoming) -> Result<(String, Value), JobErro
     });
     match client.run("ChannelIdentity", "create", &json!({"data": data, "select": {"id": true}})).await {
         Ok(row) => Ok((id_of(&row).unwrap_or_default(), lead)),
-        // Made by a concurrent delivery of the same sender: use theirs.
+        // Made by a concurrent delivery of the same sender: use theirs, and take back the lead
+        // this delivery created for the same person a moment ago (else it would stay behind,
+        // an orphan twin without identity or messages).
         Err(StoreError::UniqueViolation { .. }) => {
             let row = client
                 .run("ChannelIdentity", "findFirst", &json!({"where": key, "include": {"lead": true}}))
                 .await
                 .map_err(job_error)?;
-            let lead = row.get("lead").cloned().unwrap_or(lead);
-            Ok((id_of(&row).ok_or_else(|| JobError::retry("the identity vanished"))?, lead))
+            let winner = row.get("lead").filter(|l| l.is_object()).cloned();
+            let winner_id = winner.as_ref().and_then(id_of);
+            if created && winner_id.as_deref() != Some(lead_id.as_str()) {
+                match client.run("Lead", "delete", &json!({"where": {"id": lead_id}, "select": {"id": true}})).await {
+                    Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                    Err(e) => return Err(job_error(e)),
+                }
+            }
+            Ok((id_of(&row).ok_or_else(|| JobError::retry("the identity vanished"))?, winner.unwrap_or(lead)))
         }
         Err(e) => Err(job_error(e)),
     }
@@ -257,9 +266,12 @@ async fn existing_lead(client: &Client, sender: &Sender) -> Result<Option<Value>
     Ok(row.is_object().then_some(row))
 }
 
+/// The namespace of the ids of leads made for unknown senders (UUID v5).
+const SENDER_LEADS: uuid::Uuid = uuid::Uuid::from_u128(0x6d61_6e7a_696c_4c65_6164_5365_6e64_6572);
+
 /// A new lead for an unknown sender, routed like any new lead (round robin when the agency
-/// routes so).
-async fn new_lead(env: &JobEnv, m: &Incoming) -> Result<Value, JobError> {
+/// routes so); `true` when this call created it (`false`: a concurrent delivery had).
+async fn new_lead(env: &JobEnv, m: &Incoming) -> Result<(Value, bool), JobError> {
     let s = &m.sender;
     let name = s.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| s.address.clone());
     let (source, detail) = match m.channel {
@@ -275,15 +287,24 @@ async fn new_lead(env: &JobEnv, m: &Incoming) -> Result<Value, JobError> {
         source_detail: detail,
         ..NewLead::default()
     };
-    match leads::create(&env.app.db, &env.actor, new).await {
+    // One id per sender and account: a twin delivery of the same new sender (concurrent, or
+    // retried after a crash) meets this lead's key instead of creating a second lead.
+    let name = format!("{}/{}/{}/{}", env.actor.tenant_id, m.account_id, s.address_type, s.address);
+    let id = uuid::Uuid::new_v5(&SENDER_LEADS, name.as_bytes()).to_string();
+    match leads::create_with_id(&env.app.db, &env.actor, new, Some(id.clone())).await {
         Ok(lead) => {
             let row =
                 env.client.run("Lead", "findUnique", &json!({"where": {"id": lead.id}})).await.map_err(job_error)?;
-            Ok(row)
+            Ok((row, true))
         }
         // Created a moment ago by a concurrent delivery (or the e-mail matched differently).
         Err(LeadError::Duplicate { .. }) => {
-            existing_lead(&env.client, s).await?.ok_or_else(|| JobError::retry("a duplicate lead that cannot be found"))
+            let mine = env.client.run("Lead", "findUnique", &json!({"where": {"id": id}})).await.map_err(job_error)?;
+            let lead = match mine {
+                row @ Value::Object(_) => Some(row),
+                _ => existing_lead(&env.client, s).await?,
+            };
+            Ok((lead.ok_or_else(|| JobError::retry("a duplicate lead that cannot be found"))?, false))
         }
         Err(LeadError::Store(e)) => Err(job_error(e)),
         Err(e) => Err(JobError::fatal(format!("cannot create the sender's lead: {e}"))),
@@ -336,7 +357,15 @@ async fn conversation_of(env: &JobEnv, m: &Incoming, identity_id: &str, lead: &V
         "assigneeId": lead.get("assigneeId").cloned().unwrap_or(Value::Null),
         "status": "OPEN",
     });
-    client.run("Conversation", "create", &json!({"data": data})).await.map_err(job_error)
+    let row = client.run("Conversation", "create", &json!({"data": data})).await.map_err(job_error)?;
+    // Born assigned (the lead's agent): the agent learns of it as of any assignment.
+    if row.get("assigneeId").is_some_and(|a| !a.is_null()) {
+        let id = id_of(&row).unwrap_or_default();
+        events::record(&env.app.db, &env.app.events, &env.actor.tenant_id, EventKind::ConversationAssigned, &id, None)
+            .await
+            .map_err(job_error)?;
+    }
+    Ok(row)
 }
 
 /// Moves the conversation's last-message time and preview (never backwards) and, for WhatsApp,

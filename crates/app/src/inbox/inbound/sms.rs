@@ -61,8 +61,27 @@ pub async fn accept(
         if sms::verify_signature(&url, &form, signature, &token).is_err() {
             continue;
         }
+        // A retried callback: the same MessageSid (and, for a status, the same status).
+        let sid = param(&form, "MessageSid").or_else(|| param(&form, "SmsSid")).map(str::to_owned);
+        let ids = match hook {
+            SmsHook::Inbound => sid.map(|s| format!("{s}:received")),
+            SmsHook::Status => sid
+                .zip(param(&form, "MessageStatus").or_else(|| param(&form, "SmsStatus")))
+                .map(|(s, status)| format!("{s}:{status}")),
+        };
+        let channel = match hook {
+            SmsHook::Inbound => "sms",
+            SmsHook::Status => "sms.status",
+        };
+        let key = super::delivery_key(channel, &account.id, ids);
         let job = ProcessSms { account_id: account.id.clone(), hook, form };
-        app.db.queue().enqueue(&new_job(&job, Some(account.tenant_id.clone()), job_actor())?).await?;
+        let mut row = new_job(&job, Some(account.tenant_id.clone()), job_actor())?;
+        if let Some(key) = key {
+            row = row.deduped(key);
+        }
+        if app.db.queue().enqueue_once(&row).await?.is_none() {
+            tracing::info!("an SMS webhook already recorded");
+        }
         app.job_wake.notify_one();
         return Ok(());
     }

@@ -98,7 +98,20 @@ pub async fn accept(app: &App, body: &[u8], signature: Option<&str>) -> Result<A
             continue;
         }
         let job = ProcessWhatsapp { account_id: account.id.clone(), body: text.to_owned() };
-        queued.push(new_job(&job, Some(account.tenant_id.clone()), job_actor())?);
+        let mut row = new_job(&job, Some(account.tenant_id.clone()), job_actor())?;
+        // Meta redelivers (and sends to every subscribed app): key on this account's wamids and statuses.
+        let ids =
+            delivery.messages.iter().filter(|m| m.phone_number_id == number).map(|m| m.provider_id.clone()).chain(
+                delivery
+                    .statuses
+                    .iter()
+                    .filter(|s| s.phone_number_id == number)
+                    .map(|s| format!("{}:{}", s.provider_id, s.status.as_str())),
+            );
+        if let Some(key) = super::delivery_key("whatsapp", &account.id, ids) {
+            row = row.deduped(key);
+        }
+        queued.push(row);
     }
     if known == 0 {
         return Err(InboundError::UnknownAccount);
@@ -108,7 +121,9 @@ pub async fn accept(app: &App, body: &[u8], signature: Option<&str>) -> Result<A
     }
     let queue = app.db.queue();
     for job in &queued {
-        queue.enqueue(job).await?;
+        if queue.enqueue_once(job).await?.is_none() {
+            tracing::info!(key = job.dedupe_key.as_deref(), "a WhatsApp delivery already recorded");
+        }
     }
     app.job_wake.notify_one();
     Ok(Accepted { jobs: queued.len() })
