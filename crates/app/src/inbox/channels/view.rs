@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use crate::records::present;
 
-/// The channel an account serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// A channel: what an account serves and a conversation runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum ChannelKind {
     Whatsapp,
@@ -22,6 +22,10 @@ impl ChannelKind {
             ChannelKind::Sms => "SMS",
             ChannelKind::Email => "EMAIL",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<ChannelKind> {
+        [ChannelKind::Whatsapp, ChannelKind::Sms, ChannelKind::Email].into_iter().find(|k| k.as_str() == s)
     }
 }
 

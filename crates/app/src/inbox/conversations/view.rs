@@ -7,28 +7,7 @@ use utoipa::ToSchema;
 use super::text;
 use crate::records::{RecordError, view};
 
-/// The channel a conversation runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ChannelKind {
-    Whatsapp,
-    Sms,
-    Email,
-}
-
-impl ChannelKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::Whatsapp => "WHATSAPP",
-            ChannelKind::Sms => "SMS",
-            ChannelKind::Email => "EMAIL",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ChannelKind> {
-        [ChannelKind::Whatsapp, ChannelKind::Sms, ChannelKind::Email].into_iter().find(|k| k.as_str() == s)
-    }
-}
+pub use crate::inbox::channels::ChannelKind;
 
 /// Where a conversation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

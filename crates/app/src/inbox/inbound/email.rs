@@ -16,7 +16,7 @@ use subtle::ConstantTimeEq;
 
 use channels::email;
 
-use super::receive::{self, Incoming, Sender, job_error};
+use super::receive::{self, Incoming, Sender, job_account, job_error};
 use super::{InboundError, job_actor};
 use crate::App;
 use crate::files::storage_key;
@@ -72,18 +72,7 @@ impl Job for ProcessEmail {
 
     async fn run(self, ctx: JobCtx<JobEnv>) -> Result<Value, JobError> {
         let env = &ctx.env;
-        let account = env
-            .client
-            .run(
-                "ChannelAccount",
-                "findFirst",
-                &json!({"where": {"id": self.account_id, "kind": "EMAIL"}, "select": {"id": true}}),
-            )
-            .await
-            .map_err(job_error)?;
-        if account.is_null() {
-            return Err(JobError::fatal("the channel account is not an e-mail account of the job's agency"));
-        }
+        job_account(env, &self.account_id, ChannelKind::Email).await?;
         let raw = STANDARD.decode(&self.raw).map_err(|e| JobError::fatal(format!("the stored message: {e}")))?;
         let mail = email::parse(&raw).map_err(|e| JobError::fatal(e.to_string()))?;
         let provider_id = mail.message_id.clone().unwrap_or_else(|| {

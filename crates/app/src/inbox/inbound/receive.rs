@@ -86,6 +86,21 @@ fn first(rows: Value) -> Option<Value> {
 }
 
 /// A store failure as a job error (a database away is retried; anything else is fatal).
+/// The channel account a processing job names, if it is an account of `kind` in the job's agency
+/// (read under the job's rules); anything else fails the job for good.
+pub(crate) async fn job_account(env: &JobEnv, id: &str, kind: ChannelKind) -> Result<Value, JobError> {
+    let row = env
+        .client
+        .run("ChannelAccount", "findFirst", &json!({"where": {"id": id, "kind": kind.as_str()}}))
+        .await
+        .map_err(job_error)?;
+    if row.is_object() {
+        Ok(row)
+    } else {
+        Err(JobError::fatal(format!("the channel account is not a {} account of the job's agency", kind.as_str())))
+    }
+}
+
 pub(crate) fn job_error(e: StoreError) -> JobError {
     JobError::from(e)
 }

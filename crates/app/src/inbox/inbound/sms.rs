@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use channels::sms::{self, MessageStatus, OptKeyword};
 use domain::PhoneE164;
 
-use super::receive::{self, Incoming, OutStatus, Sender, StatusChange, job_error};
+use super::receive::{self, Incoming, OutStatus, Sender, StatusChange, job_account, job_error};
 use super::{InboundError, job_actor};
 use crate::App;
 use crate::inbox::channels::{ChannelKind, Secret, lookup};
@@ -105,18 +105,7 @@ impl Job for ProcessSms {
 
     async fn run(self, ctx: JobCtx<JobEnv>) -> Result<Value, JobError> {
         let env = &ctx.env;
-        let account = env
-            .client
-            .run(
-                "ChannelAccount",
-                "findFirst",
-                &json!({"where": {"id": self.account_id, "kind": "SMS"}, "select": {"id": true}}),
-            )
-            .await
-            .map_err(job_error)?;
-        if account.is_null() {
-            return Err(JobError::fatal("the channel account is not an SMS account of the job's agency"));
-        }
+        job_account(env, &self.account_id, ChannelKind::Sms).await?;
         match self.hook {
             SmsHook::Inbound => inbound(env, &self.account_id, &self.form).await,
             SmsHook::Status => status(env, &self.account_id, &self.form).await,

@@ -12,7 +12,7 @@ use channels::whatsapp::{self as wa, DeliveryStatus, InboundMessage, MessageKind
 use domain::PhoneE164;
 
 use super::media::MediaRef;
-use super::receive::{self, Incoming, OutStatus, Sender, StatusChange, StatusOutcome, job_error};
+use super::receive::{self, Incoming, OutStatus, Sender, StatusChange, StatusOutcome, job_account};
 use super::{InboundError, job_actor};
 use crate::App;
 use crate::inbox::channels::{ChannelKind, Secret, lookup};
@@ -145,11 +145,7 @@ impl Job for ProcessWhatsapp {
 
     async fn run(self, ctx: JobCtx<JobEnv>) -> Result<Value, JobError> {
         let env = &ctx.env;
-        let account = env
-            .client
-            .run("ChannelAccount", "findFirst", &json!({"where": {"id": self.account_id, "kind": "WHATSAPP"}}))
-            .await
-            .map_err(job_error)?;
+        let account = job_account(env, &self.account_id, ChannelKind::Whatsapp).await?;
         let Some(number) = account.get("phoneNumberId").and_then(Value::as_str) else {
             return Err(JobError::fatal("the channel account is not a WhatsApp account of the job's agency"));
         };
