@@ -468,3 +468,64 @@ crate::on_both_databases!(
     a_lagging_subscriber_catches_up_from_the_table,
     bad_handshakes_are_refused
 );
+
+/// The whole inbound path, live: Meta posts a signed webhook, the processing job stores the
+/// message, and the official client of the lead's agent receives `new_message` — the other agent's
+/// client does not.
+mod webhook_to_socket {
+    use serde_json::json;
+
+    use super::{Client, second_agent, thread};
+    use crate::support::TestApp;
+    use crate::webhooks_support::{FIXTURE_NUMBER, drain, fixture, meta_signature, whatsapp_channel};
+
+    const SECRET: &str = "dar-app-secret";
+
+    async fn a_signed_webhook_reaches_the_leads_agent_only(app: &TestApp) {
+        whatsapp_channel(app, "dar", FIXTURE_NUMBER, SECRET).await;
+        let admin = app.token("dar", &app.dar.admin).await;
+        // The fixture's sender (+971 50 123 4567) is already a lead of agent A.
+        let lead = app
+            .post("dar", "/api/v1/leads")
+            .bearer(&admin)
+            .json(&json!({"name": "Layla", "phones": ["+971501234567"], "assigneeId": app.dar.agent.id}))
+            .send()
+            .await;
+        assert_eq!(lead.status, 201, "{}", lead.body);
+        let agent_b = second_agent(app).await;
+        let (mut a, _) = Client::ready(app, "dar", json!({"token": app.token("dar", &app.dar.agent).await})).await;
+        let (mut b, _) = Client::ready(app, "dar", json!({"token": app.token("dar", &agent_b).await})).await;
+
+        let body = fixture("whatsapp/01-text.json");
+        let res = app
+            .post("", "/webhooks/whatsapp")
+            .header("X-Hub-Signature-256", &meta_signature(SECRET, &body))
+            .body("application/json", body)
+            .send()
+            .await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        drain(app).await;
+
+        // A conversation assigned at creation announces it first, then the message.
+        let mut e = a.event().await;
+        if e["name"] == "conversation_assigned" {
+            e = a.event().await;
+        }
+        assert_eq!(e["name"], "new_message", "{e}");
+        assert_eq!(e["data"]["message"]["direction"], "IN");
+        assert_eq!(e["data"]["message"]["body"], "Hi, is the 2-bedroom in Dubai Marina still available?");
+        let seen = e["data"]["seq"].as_i64().expect("seq");
+
+        // B's stream is in seq order: its next event being a later one of its own proves the
+        // webhook's events never reached B.
+        let own = thread(app, &app.dar, &agent_b).await;
+        let (_, seq_b) = super::inbound(app, &own, "for B").await;
+        let e = b.event().await;
+        assert_eq!((e["name"].clone(), e["data"]["seq"].clone()), (json!("new_message"), json!(seq_b)), "{e}");
+        assert!(seq_b > seen);
+        a.close().await;
+        b.close().await;
+    }
+
+    crate::webhook_tests!(a_signed_webhook_reaches_the_leads_agent_only);
+}
