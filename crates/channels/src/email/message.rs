@@ -76,6 +76,22 @@ impl UntrustedHtml {
     pub fn as_untrusted_str(&self) -> &str {
         &self.0
     }
+
+    /// The markup through an allow-list sanitiser (`ammonia`): no scripts, styles, event
+    /// handlers, forms or frames; links only to `http`, `https` and `mailto`, opened without
+    /// referrer; and no images at all — remote images in mail are tracking pixels, and inline
+    /// (`cid:`) ones are attachments the inbox shows as files. Text, structure, tables and
+    /// `dir` (right-to-left mail) stay.
+    pub fn sanitized(&self) -> String {
+        ammonia::Builder::default()
+            .rm_tags(["img"])
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .url_relative(ammonia::UrlRelative::Deny)
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .add_generic_attributes(["dir"])
+            .clean(&self.0)
+            .to_string()
+    }
 }
 
 /// A file carried by the email.
@@ -193,4 +209,30 @@ fn is_auto_submitted(message: &Message<'_>) -> bool {
     let precedence = header("Precedence")
         .is_some_and(|v| ["bulk", "junk", "auto_reply", "list"].iter().any(|p| v.eq_ignore_ascii_case(p)));
     auto_submitted || precedence || message.header("X-Autoreply").is_some()
+}
+
+#[cfg(test)]
+mod sanitizing {
+    use super::UntrustedHtml;
+
+    #[test]
+    fn hostile_markup_is_removed_and_the_text_stays() {
+        let raw = UntrustedHtml(
+            r#"<div dir="rtl" onclick="steal()"><script>alert(1)</script><style>p{}</style>
+            <p>مرحبا <b>Omar</b></p><img src="https://tracker.example/p.gif">
+            <a href="javascript:alert(1)">x</a><a href="https://agency.example/listing">listing</a>
+            <iframe src="https://evil.example"></iframe><form action="/x"><input name="q"></form></div>"#
+                .to_owned(),
+        );
+        let clean = raw.sanitized();
+        for gone in
+            ["script", "alert", "onclick", "<style", "<img", "tracker", "javascript:", "iframe", "<form", "<input"]
+        {
+            assert!(!clean.contains(gone), "`{gone}` survived: {clean}");
+        }
+        for kept in ["مرحبا", "<b>Omar</b>", "dir=\"rtl\"", "href=\"https://agency.example/listing\"", "noopener"]
+        {
+            assert!(clean.contains(kept), "`{kept}` lost: {clean}");
+        }
+    }
 }

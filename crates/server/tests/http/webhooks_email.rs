@@ -85,6 +85,26 @@ async fn attachments_become_files_of_the_lead(app: &TestApp) {
     assert!(res.body.starts_with("%PDF-1.4"));
 }
 
+/// An HTML mail keeps its HTML for display only through the sanitiser: no script, handler or
+/// tracking image reaches the stored message; the text part is derived for the inbox.
+async fn html_is_kept_sanitized(app: &TestApp) {
+    mailbox(app).await;
+    let raw = "Message-ID: <html-hostile@mail.example.com>\r\nFrom: Portal <info@portal.example.com>\r\n\
+               To: sales@agency.manzil.example\r\nSubject: New lead\r\nMIME-Version: 1.0\r\n\
+               Content-Type: text/html; charset=utf-8\r\n\r\n\
+               <html><body dir=\"rtl\" onload=\"steal()\"><script>steal()</script><h1>عميل جديد</h1>\
+               <p>Name: Omar</p><img src=\"https://tracker.example/pixel.gif\"></body></html>\r\n";
+    assert_eq!(post(app, MAILBOX, Some(INBOUND_SECRET), raw.as_bytes().to_vec()).await.status, 200);
+    drain(app).await;
+    let m = &rows(app, "Message", json!({})).await[0];
+    let html = m["content"]["html"].as_str().expect("sanitized html");
+    assert!(html.contains("عميل جديد") && html.contains("Name: Omar"), "{html}");
+    for gone in ["script", "steal", "onload", "tracker", "<img"] {
+        assert!(!html.contains(gone), "`{gone}` survived: {html}");
+    }
+    assert!(m["body"].as_str().unwrap_or_default().contains("Omar"), "{m}");
+}
+
 async fn bad_mail_is_refused(app: &TestApp) {
     mailbox(app).await;
     let raw = fixture("email/01-arabic-subject-b.eml");
@@ -101,4 +121,9 @@ async fn bad_mail_is_refused(app: &TestApp) {
     assert!(rows(app, "Lead", json!({})).await.is_empty());
 }
 
-webhook_tests!(arabic_mail_and_a_threaded_reply, attachments_become_files_of_the_lead, bad_mail_is_refused);
+webhook_tests!(
+    arabic_mail_and_a_threaded_reply,
+    attachments_become_files_of_the_lead,
+    html_is_kept_sanitized,
+    bad_mail_is_refused
+);

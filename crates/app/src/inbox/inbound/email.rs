@@ -89,6 +89,8 @@ impl Job for ProcessEmail {
             "to": mail.to.iter().map(|m| &m.address).collect::<Vec<_>>(),
             "cc": mail.cc.iter().map(|m| &m.address).collect::<Vec<_>>(),
             "autoSubmitted": mail.auto_submitted,
+            // The HTML part through the allow-list sanitiser: safe to show, never the raw markup.
+            "html": mail.html.as_ref().map(|h| h.sanitized()),
         });
         let incoming = Incoming {
             account_id: self.account_id.clone(),
