@@ -35,6 +35,16 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 
     /// Does the work; the value returned is stored as the job's result.
     fn run(self, ctx: JobCtx<Self::Env>) -> impl Future<Output = Result<Value, JobError>> + Send;
+
+    /// Settles a job failed for good without its own say: its worker died during the last attempt
+    /// (the queue fails it when the lease runs out). Runs once, in the job's environment, e.g. to
+    /// mark the record the job was working on as failed. By default nothing.
+    fn abandoned(self, env: Self::Env, record: JobRecord) -> impl Future<Output = Result<(), JobError>> + Send {
+        async move {
+            let _ = (self, env, record);
+            Ok(())
+        }
+    }
 }
 
 /// The row to enqueue for `job`, on behalf of `actor` in `tenant_id`.

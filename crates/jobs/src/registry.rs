@@ -13,11 +13,13 @@ use crate::{Job, JobCtx, JobError, JobRecord};
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub(crate) type Enter<E> = Arc<dyn Fn(JobRecord) -> BoxFuture<Result<E, JobError>> + Send + Sync>;
 pub(crate) type Handler<E> = Arc<dyn Fn(Value, JobCtx<E>) -> BoxFuture<Result<Value, JobError>> + Send + Sync>;
+pub(crate) type Abandon<E> = Arc<dyn Fn(JobRecord, E) -> BoxFuture<Result<(), JobError>> + Send + Sync>;
 
 /// The job kinds a runner handles, all sharing one environment type `E`.
 pub struct Registry<E> {
     pub(crate) enter: Enter<E>,
     pub(crate) handlers: HashMap<&'static str, Handler<E>>,
+    pub(crate) abandoned: HashMap<&'static str, Abandon<E>>,
 }
 
 impl<E: Send + Sync + 'static> Registry<E> {
@@ -28,7 +30,11 @@ impl<E: Send + Sync + 'static> Registry<E> {
         F: Fn(JobRecord) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<E, JobError>> + Send + 'static,
     {
-        Registry { enter: Arc::new(move |rec| Box::pin(enter(rec))), handlers: HashMap::new() }
+        Registry {
+            enter: Arc::new(move |rec| Box::pin(enter(rec))),
+            handlers: HashMap::new(),
+            abandoned: HashMap::new(),
+        }
     }
 
     /// Adds the job type `J`.
@@ -42,6 +48,14 @@ impl<E: Send + Sync + 'static> Registry<E> {
             })
         });
         self.handlers.insert(J::KIND, handler);
+        let abandon: Abandon<E> = Arc::new(|record, env| {
+            Box::pin(async move {
+                let job: J = serde_json::from_value(record.payload.clone())
+                    .map_err(|e| JobError::fatal(format!("the payload of a `{}` job does not decode: {e}", J::KIND)))?;
+                job.abandoned(env, record).await
+            })
+        });
+        self.abandoned.insert(J::KIND, abandon);
         self
     }
 

@@ -9,6 +9,7 @@ use store::StoreError;
 use store::queue::Finish;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
+use tracing::Instrument as _;
 
 use crate::registry::Registry;
 use crate::{JobCtx, JobError, JobRecord, NewJob, Observer, ProgressSink, Queue, now_ms};
@@ -122,7 +123,9 @@ impl<E: Send + Sync + 'static> Runner<E> {
         let kinds = self.registry.kinds();
         let (due, expired) = self.queue.peek(&kinds).await?;
         if expired {
-            self.queue.fail_expired().await?;
+            for rec in self.queue.fail_expired().await? {
+                self.settle_abandoned(rec).await;
+            }
         }
         if !due {
             return Ok(None);
@@ -130,6 +133,28 @@ impl<E: Send + Sync + 'static> Runner<E> {
         let lock = uuid::Uuid::new_v4().to_string();
         let Some(rec) = self.queue.claim(&kinds, &lock, millis(self.config.lease)).await? else { return Ok(None) };
         self.run_claimed(rec, &lock, None).await.map(Some)
+    }
+
+    /// Lets a job's kind settle a job the queue failed because its worker died on the last
+    /// attempt (in the job's environment; a refusal to enter is logged, the job stays failed).
+    async fn settle_abandoned(&self, rec: JobRecord) {
+        let span = tracing::warn_span!("abandoned job", id = %rec.id, kind = %rec.kind);
+        async {
+            tracing::warn!("the worker died during the job's last attempt");
+            let Some(settle) = self.registry.abandoned.get(rec.kind.as_str()).cloned() else { return };
+            let env = match (self.registry.enter)(rec.clone()).await {
+                Ok(env) => env,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot enter the abandoned job's environment");
+                    return;
+                }
+            };
+            if let Err(e) = settle(rec, env).await {
+                tracing::warn!(error = %e, "settling the abandoned job failed");
+            }
+        }
+        .instrument(span)
+        .await;
     }
 
     /// Enqueues `job` already claimed by this process and runs it to the end here (the CLI);

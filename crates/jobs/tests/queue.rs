@@ -143,6 +143,14 @@ impl Job for Touch {
         ctx.env.log.lock().unwrap().push(ctx.record().id.clone());
         Ok(json!({"touched": self.note}))
     }
+
+    /// Settles a job whose worker died on the last attempt: marks the note, under the job's
+    /// user's rules.
+    async fn abandoned(self, env: Env, record: JobRecord) -> Result<(), JobError> {
+        env.client.update("Note", json!({"where": {"id": self.note}, "data": {"text": "abandoned"}})).await?;
+        env.log.lock().unwrap().push(format!("abandoned {}", record.id));
+        Ok(())
+    }
 }
 
 /// Always fails with a passing error.
@@ -276,6 +284,12 @@ async fn a_crashed_workers_job_is_retried_after_its_lease(f: &Fresh) {
     let rec = f.db.queue().get_any(&last.id).await.unwrap().unwrap();
     assert_eq!(rec.status, JobStatus::Failed);
     assert!(rec.last_error.unwrap().contains("lease expired"));
+    // …and its kind settles it once, in the job's environment (the user's rules).
+    assert_eq!(log.lock().unwrap().last(), Some(&format!("abandoned {}", last.id)));
+    let note = f.db.as_system("test: check").find_unique("Note", json!({"where": {"id": "n1"}})).await.unwrap();
+    assert_eq!(note["text"], "abandoned");
+    assert!(runner.run_next().await.unwrap().is_none());
+    assert_eq!(log.lock().unwrap().iter().filter(|l| l.starts_with("abandoned")).count(), 1, "settled once");
 }
 
 async fn jobs_fail_closed(f: &Fresh) {

@@ -393,14 +393,18 @@ impl Queue {
         Ok((n >= 2, n % 2 == 1))
     }
 
-    /// Fails the jobs whose lease ran out on their last attempt (the worker died); returns how
-    /// many.
-    pub async fn fail_expired(&self) -> Result<u64> {
+    /// Fails the jobs whose lease ran out on their last attempt (the worker died); returns their
+    /// rows, so their kinds can settle what the job left unfinished.
+    pub async fn fail_expired(&self) -> Result<Vec<JobRecord>> {
         let now = now_ms();
-        self.execute(
-            "UPDATE \"_manzil_jobs\" SET \"status\" = 'failed', \"last_error\" = ?, \"locked_until\" = NULL, \
-             \"locked_by\" = NULL, \"updated_at\" = ? \
-             WHERE \"status\" = 'running' AND \"locked_until\" < ? AND \"attempts\" >= \"max_attempts\"",
+        let returning = row_json(self.dialect());
+        self.fetch(
+            &format!(
+                "UPDATE \"_manzil_jobs\" SET \"status\" = 'failed', \"last_error\" = ?, \"locked_until\" = NULL, \
+                 \"locked_by\" = NULL, \"updated_at\" = ? \
+                 WHERE \"status\" = 'running' AND \"locked_until\" < ? AND \"attempts\" >= \"max_attempts\" \
+                 RETURNING {returning}"
+            ),
             vec![
                 text("the worker stopped during the last attempt (lease expired)"),
                 SqlValue::Int(now),

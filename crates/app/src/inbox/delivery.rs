@@ -124,6 +124,21 @@ impl Job for Deliver {
             }
         }
     }
+
+    /// The worker died during the last attempt: the message must not stay `QUEUED` for ever.
+    /// It is marked `FAILED` (`delivery:interrupted`: it may or may not have reached the customer)
+    /// so the agent sees it and can send it again.
+    async fn abandoned(self, env: JobEnv, _record: jobs::JobRecord) -> Result<(), JobError> {
+        let message = env
+            .client
+            .run("Message", "findFirst", &json!({"where": {"id": self.message_id, "direction": "OUT"}}))
+            .await?;
+        if text(&message, "status") != Some("QUEUED") {
+            return Ok(());
+        }
+        let conversation_id = text(&message, "conversationId").unwrap_or_default().to_owned();
+        fail(&env, &self.message_id, &conversation_id, "delivery:interrupted").await
+    }
 }
 
 impl Job for MarkRead {

@@ -527,6 +527,10 @@ pub fn agent_message(code: &str, locale: Locale) -> &'static str {
             "ألغى العميل اشتراكه في الرسائل النصية (ردّ بكلمة STOP).",
         ),
         "sms:21211" => ("The phone number is not valid.", "رقم الهاتف غير صالح."),
+        "delivery:interrupted" => (
+            "Sending was interrupted (the server stopped): the message may not have arrived. Send it again if needed.",
+            "انقطع الإرسال (توقف الخادم): ربما لم تصل الرسالة. أعد إرسالها إذا لزم الأمر.",
+        ),
         "sms:media" => (
             "SMS cannot carry files: send a link, or use WhatsApp or e-mail.",
             "لا يمكن إرسال الملفات عبر الرسائل النصية: أرسل رابطًا أو استخدم واتساب أو البريد الإلكتروني.",

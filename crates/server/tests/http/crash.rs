@@ -26,7 +26,11 @@ const APP_SECRET: &str = "crash-app-secret";
 /// Long enough to poll through a lease (10 s) and a restart, short enough to fail a stuck run.
 const PATIENCE: Duration = Duration::from_secs(90);
 
-crate::inbox_tests!(an_attempt_that_died_mid_send_is_sent_again_and_flagged, a_refused_attempt_is_not_in_flight);
+crate::inbox_tests!(
+    an_attempt_that_died_mid_send_is_sent_again_and_flagged,
+    a_death_on_the_last_attempt_fails_the_message_visibly,
+    a_refused_attempt_is_not_in_flight
+);
 
 /// One data directory and database the binary is started on, again and again, with the library
 /// open on the same database to seed it and to read it as the system.
@@ -529,6 +533,25 @@ async fn an_attempt_that_died_mid_send_is_sent_again_and_flagged(app: &TestApp, 
     assert_eq!(row["status"], "SENT");
     assert_eq!(row["content"]["possibleDuplicate"], true, "the agent can see it may have arrived twice");
     assert_eq!(provider.seen().len(), 1);
+}
+
+/// A worker died during the LAST attempt: the queue fails the job, and the delivery kind marks
+/// the message `FAILED` (`delivery:interrupted`) instead of leaving it `QUEUED` for ever.
+async fn a_death_on_the_last_attempt_fails_the_message_visibly(app: &TestApp, provider: &StandIn) {
+    let id = queued_reply(app).await;
+    let queue = app.app.db.queue();
+    for attempt in 1..=8 {
+        // Seven earlier attempts died too (their leases ran out); the eighth is the last.
+        let dead = queue.claim(&["inbox.deliver"], "dead-worker", -60_000).await.unwrap().expect("the delivery job");
+        assert_eq!(dead.attempts, attempt);
+    }
+    let runner = app::jobs::runner(app.app.clone(), jobs::WorkerConfig::default());
+    assert!(runner.run_next().await.unwrap().is_none(), "nothing is due: the job is failed");
+    let row = message_row(app, &id).await;
+    assert_eq!(row["status"], "FAILED", "{row}");
+    assert_eq!(row["errorCode"], "delivery:interrupted");
+    assert!(row["errorMessage"].as_str().is_some_and(|m| !m.is_empty()), "{row}");
+    assert!(provider.seen().is_empty(), "nothing was sent");
 }
 
 /// A refused attempt (500) ended in the process: its retry is no recovery and flags nothing.
