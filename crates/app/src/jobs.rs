@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use jobs::{JobActor, JobError, JobRecord, JobScope, JobStatus, Registry, Runner, WorkerConfig};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::StoreError;
 
 use crate::App;
@@ -49,19 +49,11 @@ pub async fn enter(app: Arc<App>, rec: JobRecord) -> Result<JobEnv, JobError> {
         }
     };
     let client = actor.db(&app.db);
-    let tenant = client
-        .run(
-            "Tenant",
-            "findUnique",
-            &json!({"where": {"id": tenant_id}, "select": {"country": true, "currency": true}}),
-        )
-        .await?;
-    if tenant.is_null() {
+    let Some(agency) = crate::tenants::settings(&client, tenant_id).await? else {
         return Err(JobError::fatal("the job's agency no longer exists"));
-    }
-    let country = tenant.get("country").and_then(Value::as_str).and_then(|c| CountryCode::parse(c).ok());
-    let currency = tenant.get("currency").and_then(Value::as_str).unwrap_or("AED").to_owned();
-    Ok(JobEnv { app, actor, client, country: country.unwrap_or(CountryCode::AE), currency })
+    };
+    let currency = agency.currency.unwrap_or_else(|| "AED".to_owned());
+    Ok(JobEnv { app, actor, client, country: agency.country, currency })
 }
 
 /// The runner of every Manzil job kind, over `app`'s database.

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use store::{Db, StoreError};
+use store::{Client, Db, StoreError};
 
-use domain::{Locale, TenantSlug};
+use domain::{CountryCode, Locale, TenantSlug};
 
 /// An agency, as the rest of the server sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,6 +62,44 @@ pub enum TenantError {
 }
 
 /// Creates an agency (sign-up and the CLI; runs as system: no caller exists yet).
+/// The agency settings the use cases need (phones, prices, new users, routing), as stored.
+/// [`Default`] is what a use case assumes of an agency whose row it cannot read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencySettings {
+    /// For reading local phone numbers; an unusable country reads as `AE` (international
+    /// numbers still parse).
+    pub country: CountryCode,
+    /// The stored ISO 4217 code, unchecked: each use case decides what to do with a bad one.
+    pub currency: Option<String>,
+    pub default_locale: Option<Locale>,
+    /// New leads are routed round robin.
+    pub round_robin: bool,
+}
+
+impl Default for AgencySettings {
+    fn default() -> Self {
+        AgencySettings { country: CountryCode::AE, currency: None, default_locale: None, round_robin: false }
+    }
+}
+
+/// The settings of agency `tenant_id`, read through `client` (under its caller's rules); `None`
+/// when the row is missing or hidden.
+pub async fn settings(client: &Client, tenant_id: &str) -> Result<Option<AgencySettings>, StoreError> {
+    let args = json!({"where": {"id": tenant_id},
+                      "select": {"country": true, "currency": true, "defaultLocale": true, "routingMode": true}});
+    let row = client.run("Tenant", "findUnique", &args).await?;
+    if !row.is_object() {
+        return Ok(None);
+    }
+    let text = |k: &str| row.get(k).and_then(Value::as_str);
+    Ok(Some(AgencySettings {
+        country: text("country").and_then(|c| CountryCode::parse(c).ok()).unwrap_or(CountryCode::AE),
+        currency: text("currency").map(str::to_owned),
+        default_locale: text("defaultLocale").and_then(|l| Locale::parse(l).ok()),
+        round_robin: text("routingMode") == Some("ROUND_ROBIN"),
+    }))
+}
+
 pub async fn create(db: &Db, new: NewTenant) -> Result<Tenant, TenantError> {
     let slug = TenantSlug::parse(&new.slug).map_err(|e| TenantError::InvalidSlug(new.slug.clone(), e))?;
     let row = db

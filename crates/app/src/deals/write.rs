@@ -140,15 +140,8 @@ fn currency(input: &str) -> Result<String, RecordError> {
 
 /// The agency's currency (`Tenant.currency`), read under the caller's rules.
 async fn agency_currency(db: &Db, actor: &Actor) -> Result<String, RecordError> {
-    let row = actor
-        .db(db)
-        .run("Tenant", "findUnique", &json!({"where": {"id": actor.tenant_id}, "select": {"currency": true}}))
-        .await
-        .map_err(RecordError::Store)?;
-    row.get("currency")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| RecordError::Unreadable("the agency's currency".into()))
+    let settings = crate::tenants::settings(&actor.db(db), &actor.tenant_id).await.map_err(RecordError::Store)?;
+    settings.and_then(|s| s.currency).ok_or_else(|| RecordError::Unreadable("the agency's currency".into()))
 }
 
 #[cfg(test)]

@@ -8,27 +8,11 @@ use domain::{CountryCode, Email, PhoneE164, search_key};
 
 use super::LeadError;
 use crate::actor::Actor;
+use crate::tenants::AgencySettings;
 
 /// The agency settings a lead write needs, read under the caller's rules.
-pub(super) struct AgencySettings {
-    pub country: CountryCode,
-    pub round_robin: bool,
-}
-
 pub(super) async fn agency_settings(client: &Client, actor: &Actor) -> Result<AgencySettings, LeadError> {
-    let row = client
-        .run(
-            "Tenant",
-            "findUnique",
-            &json!({"where": {"id": actor.tenant_id}, "select": {"country": true, "routingMode": true}}),
-        )
-        .await?;
-    let country = row.get("country").and_then(Value::as_str).and_then(|c| CountryCode::parse(c).ok());
-    Ok(AgencySettings {
-        // An agency with an unusable country still works: only international numbers then parse.
-        country: country.unwrap_or(CountryCode::AE),
-        round_robin: row.get("routingMode").and_then(Value::as_str) == Some("ROUND_ROBIN"),
-    })
+    Ok(crate::tenants::settings(client, &actor.tenant_id).await?.unwrap_or_default())
 }
 
 /// Phones in E.164, in the given order, repeats removed. An invalid one names its index.

@@ -25,15 +25,10 @@ pub(crate) struct Agency {
 }
 
 pub(crate) async fn agency(client: &Client, actor: &Actor) -> Result<Agency, RecordError> {
-    let args = json!({"where": {"id": actor.tenant_id}, "select": {"country": true, "currency": true}});
-    let row = client.run("Tenant", "findUnique", &args).await.map_err(RecordError::Store)?;
-    let country = row.get("country").and_then(Value::as_str).and_then(|c| CountryCode::parse(c).ok());
-    let currency = row.get("currency").and_then(Value::as_str).filter(|c| is_currency(c));
-    Ok(Agency {
-        // An agency with an unusable country still works: only international numbers then parse.
-        country: country.unwrap_or(CountryCode::AE),
-        currency: currency.unwrap_or("AED").to_owned(),
-    })
+    let settings = crate::tenants::settings(client, &actor.tenant_id).await.map_err(RecordError::Store)?;
+    let settings = settings.unwrap_or_default();
+    let currency = settings.currency.filter(|c| is_currency(c));
+    Ok(Agency { country: settings.country, currency: currency.unwrap_or_else(|| "AED".to_owned()) })
 }
 
 /// Trimmed text that must not be empty.

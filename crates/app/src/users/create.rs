@@ -117,7 +117,6 @@ pub async fn add(db: &Db, actor: &Actor, new: AddUser) -> Result<UserView, UserE
 
 /// The agency's default interface language (new users start with it).
 async fn agency_locale(db: &Db, actor: &Actor) -> Result<Locale, UserError> {
-    let args = json!({"where": {"id": actor.tenant_id}, "select": {"defaultLocale": true}});
-    let row = actor.db(db).run("Tenant", "findUnique", &args).await?;
-    Ok(row.get("defaultLocale").and_then(|v| v.as_str()).and_then(|l| Locale::parse(l).ok()).unwrap_or(Locale::Ar))
+    let settings = crate::tenants::settings(&actor.db(db), &actor.tenant_id).await?;
+    Ok(settings.and_then(|s| s.default_locale).unwrap_or(Locale::Ar))
 }
