@@ -51,6 +51,14 @@ ensure_socket_client() {
   (cd crates/server/tests/socket && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# The pinned third-party browser files of the web UI (crates/ui/assets/package-lock.json): a test
+# compares the committed copies in crates/ui/assets/vendor with them.
+ensure_ui_packages() {
+  if [ -d crates/ui/assets/node_modules/htmx.org ]; then return; fi
+  echo "test.sh: installing the web UI's pinned browser packages (npm ci)"
+  (cd crates/ui/assets && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 # A real SMTP server for the e-mail tests: aiosmtpd (crates/server/tests/smtp/capture.py).
 ensure_smtpd() {
   python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
@@ -64,6 +72,7 @@ ensure_postgres
 ensure_redis
 ensure_s3
 ensure_socket_client
+ensure_ui_packages
 ensure_smtpd
 ensure_nextest
 

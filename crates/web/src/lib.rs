@@ -11,6 +11,7 @@ pub mod host;
 pub mod json;
 pub mod locale;
 pub mod messages;
+pub mod pages;
 pub mod query;
 pub mod realtime;
 pub mod routes;

@@ -202,6 +202,8 @@ pub fn router(state: AppState) -> Router {
         // The demo's sandbox provider (stand-ins for third-party APIs, so not in the table):
         // `crate::sandbox`, mounted only while it is on.
         .merge(crate::sandbox::router(&state))
+        // The web UI's pages and assets (HTML, not API: `crate::pages`).
+        .merge(crate::pages::router(&state))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "route.not_found") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed")

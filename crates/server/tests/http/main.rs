@@ -25,6 +25,7 @@ mod leads;
 mod login;
 mod matching;
 mod openapi;
+mod pages;
 mod properties;
 mod realtime;
 mod refresh;

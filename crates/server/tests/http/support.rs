@@ -98,7 +98,8 @@ impl TestApp {
         let app = running.app.clone();
         let dar = seed(&app, "dar", "Dar Al Arkan", Locale::Ar).await;
         let harbor = seed(&app, "harbor", "Harbor Homes", Locale::En).await;
-        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        let client =
+            reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestApp { addr: running.addr, app, dar, harbor, client, running: Some(running), pg_schema, _dir: dir }
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -76,18 +76,23 @@ pub(crate) fn token_body(s: &Session) -> Response {
     .into_response()
 }
 
-/// Session cookies, for the web UI; the body names the user and the CSRF token.
-pub(crate) fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
+/// The session cookies of `s` (access, refresh, and a new CSRF token), with that token.
+pub(crate) fn session_cookies(s: &Session, secure: bool, refresh_ttl: Duration) -> (String, Vec<HeaderValue>) {
     let csrf = cookies::new_csrf_token();
-    let body =
-        CookieSessionResponse { user: s.user.clone(), expires_in: s.expires_in.as_secs(), csrf_token: csrf.clone() };
-    let mut res = Json(body).into_response();
     let values = [
         cookies::set(cookies::ACCESS, &s.access_token, s.expires_in.as_secs(), true, secure),
         cookies::set(cookies::REFRESH, &s.refresh_token, refresh_ttl.as_secs(), true, secure),
         cookies::set(cookies::CSRF, &csrf, refresh_ttl.as_secs(), false, secure),
     ];
-    for v in values.into_iter().flatten() {
+    (csrf, values.into_iter().flatten().collect())
+}
+
+/// Session cookies, for the web UI; the body names the user and the CSRF token.
+pub(crate) fn cookie_body(s: &Session, secure: bool, refresh_ttl: Duration) -> Response {
+    let (csrf, values) = session_cookies(s, secure, refresh_ttl);
+    let body = CookieSessionResponse { user: s.user.clone(), expires_in: s.expires_in.as_secs(), csrf_token: csrf };
+    let mut res = Json(body).into_response();
+    for v in values {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

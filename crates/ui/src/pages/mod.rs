@@ -1,0 +1,18 @@
+//! The pages' view models, one module per page.
+
+pub mod leads;
+pub mod login;
+
+/// One `<option>` of a select.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Opt {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Opt {
+        Opt { value: value.into(), label: label.into(), selected }
+    }
+}
