@@ -36,6 +36,8 @@ fn pg_url() -> String {
 
 struct Fresh {
     db: Db,
+    /// The database's URL (to connect again, as a restarted server does).
+    url: String,
     pg_schema: Option<String>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -67,7 +69,7 @@ impl Fresh {
         for (id, tenant) in [("n1", "t1"), ("n2", "t2")] {
             sys.create("Note", json!({"data": {"id": id, "tenantId": tenant, "text": "new"}})).await.expect("note");
         }
-        Fresh { db, pg_schema, _dir: dir }
+        Fresh { db, url, pg_schema, _dir: dir }
     }
 
     async fn close(self) {
@@ -383,10 +385,17 @@ async fn a_delivery_key_queues_one_job(f: &Fresh) {
     ])
     .await
     .unwrap();
+    // The upgrade happens when a server starts: on a new pool, whose connections hold no
+    // statement prepared against the table this test just replaced under the old pool.
+    let restarted = Db::connect(&f.url, policy::load(SCHEMA).expect("schema").schema, DbOptions::default())
+        .await
+        .expect("connect again");
+    let queue = restarted.queue();
     queue.ensure_table().await.unwrap();
     queue.ensure_table().await.unwrap();
     assert!(queue.enqueue_once(&job().deduped("wa:1")).await.unwrap().is_some());
     assert!(queue.enqueue_once(&job().deduped("wa:1")).await.unwrap().is_none());
+    restarted.close().await;
 }
 
 macro_rules! on_both_databases {

@@ -5,14 +5,18 @@
 //! `postgres://postgres@127.0.0.1:5432/test`; set `MANZIL_BENCH_SKIP_PG=1` to skip it, and
 //! `MANZIL_BENCH_SHOW_SQL=1` to print the engine's SQL for each case).
 //!
-//! Baselines, both written by hand with the same meaning as the engine's query:
+//! Baselines, both written by hand with the same meaning as the engine's query, and both ending,
+//! like the engine, with the page as a list of JSON values (what a service returns):
 //! * "hand SQL (JSON)": the same rows as JSON text built by the database (on PostgreSQL paged
 //!   before the JSON is built, as a careful author would), parsed with serde_json;
 //! * "hand SQL (columns)": plain columns decoded by sqlx into a struct, then turned into JSON
 //!   values — what a hand-written service would do.
 //!
 //! And, to tell the database's share from the engine's: "engine's SQL run raw" — the SQL the
-//! engine plans, run once per query through the same raw pool as the baselines and parsed.
+//! engine plans, run once per query through the same raw pool as the baselines and parsed. And
+//! "hand SQL (JSON), rows dropped": the first baseline dropping each parsed row at once instead of
+//! keeping the page — what keeping fifty records costs (the allocator's work, see
+//! docs/benchmarks.md).
 
 #![allow(
     clippy::expect_used,
@@ -117,13 +121,14 @@ async fn seed(db: &Db) {
     assert_eq!(n, json!(TENANTS * LEADS_PER_TENANT));
 }
 
-/// The three ways of answering the same question.
+/// The ways of answering the same question.
 #[derive(Clone, Copy, PartialEq)]
 enum Variant {
     Engine,
     EngineSqlRaw,
     HandJson,
     HandColumns,
+    HandJsonDropped,
 }
 
 impl Variant {
@@ -133,6 +138,7 @@ impl Variant {
             Variant::EngineSqlRaw => "engine's SQL run raw",
             Variant::HandJson => "hand SQL (JSON)",
             Variant::HandColumns => "hand SQL (columns)",
+            Variant::HandJsonDropped => "hand SQL (JSON), rows dropped",
         }
     }
 }
@@ -171,10 +177,10 @@ async fn run_once(v: Variant, client: &store::Client, args: &Value, raw: &Raw, q
                 query = query.bind(b.as_str());
             }
             let rows = query.fetch_all(pool).await.expect("query");
-            rows.iter()
-                .map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|v| v.as_array().map_or(0, Vec::len)))
-                .sum::<Result<usize, _>>()
-                .unwrap_or(0)
+            // SQLite: one row, the page as a JSON array.
+            let page: Vec<Value> =
+                rows.iter().map(|r| serde_json::from_str(r.get::<&str, _>(0)).expect("json")).collect();
+            page.len()
         }
         (Variant::EngineSqlRaw, Raw::Postgres(pool)) => {
             let mut query = sqlx::query(AssertSqlSafe(q.engine_sql.clone()));
@@ -182,38 +188,51 @@ async fn run_once(v: Variant, client: &store::Client, args: &Value, raw: &Raw, q
                 query = query.bind(b.as_str());
             }
             let rows = query.fetch_all(pool).await.expect("query");
-            rows.iter()
-                .map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|v| v.as_array().map_or(0, Vec::len)))
-                .sum::<Result<usize, _>>()
-                .unwrap_or(0)
+            // SQLite: one row, the page as a JSON array.
+            let page: Vec<Value> =
+                rows.iter().map(|r| serde_json::from_str(r.get::<&str, _>(0)).expect("json")).collect();
+            page.len()
         }
-        (Variant::HandJson, Raw::Sqlite(pool)) => {
+        (Variant::HandJson | Variant::HandJsonDropped, Raw::Sqlite(pool)) => {
             let rows = bound!(sqlx::query(AssertSqlSafe(q.json_sql.clone()))).fetch_all(pool).await.expect("query");
-            rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+            if v == Variant::HandJsonDropped {
+                return rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map_or(0, |_| 1)).sum();
+            }
+            let page: Vec<Value> =
+                rows.iter().map(|r| serde_json::from_str(r.get::<&str, _>(0)).expect("json")).collect();
+            page.len()
         }
-        (Variant::HandJson, Raw::Postgres(pool)) => {
+        (Variant::HandJson | Variant::HandJsonDropped, Raw::Postgres(pool)) => {
             let rows = bound!(sqlx::query(AssertSqlSafe(q.json_sql.clone()))).fetch_all(pool).await.expect("query");
-            rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map(|_| 1).unwrap_or(0)).sum()
+            if v == Variant::HandJsonDropped {
+                return rows.iter().map(|r| serde_json::from_str::<Value>(r.get::<&str, _>(0)).map_or(0, |_| 1)).sum();
+            }
+            let page: Vec<Value> =
+                rows.iter().map(|r| serde_json::from_str(r.get::<&str, _>(0)).expect("json")).collect();
+            page.len()
         }
         (Variant::HandColumns, Raw::Sqlite(pool)) => {
             let rows = bound!(sqlx::query_as::<_, LeadRow>(AssertSqlSafe(q.columns_sql.clone())))
                 .fetch_all(pool)
                 .await
                 .expect("query");
-            rows.into_iter().map(lead_json).count()
+            let page: Vec<Value> = rows.into_iter().map(lead_json).collect();
+            page.len()
         }
         (Variant::HandColumns, Raw::Postgres(pool)) => {
             let rows = bound!(sqlx::query_as::<_, LeadRow>(AssertSqlSafe(q.columns_sql.clone())))
                 .fetch_all(pool)
                 .await
                 .expect("query");
-            rows.into_iter().map(lead_json).count()
+            let page: Vec<Value> = rows.into_iter().map(lead_json).collect();
+            page.len()
         }
     }
 }
 
 /// Runs the variants interleaved (round after round, in turn), so a change in machine load
-/// affects them alike; reports each variant's median round.
+/// affects them alike, each round starting one variant later (none always runs first or after the
+/// same other); reports each variant's median round.
 async fn measure(
     name: &str,
     role: &str,
@@ -223,7 +242,8 @@ async fn measure(
     raw: &Raw,
     q: &Queries,
 ) -> Vec<Measure> {
-    let variants = [Variant::Engine, Variant::EngineSqlRaw, Variant::HandJson, Variant::HandColumns];
+    let variants =
+        [Variant::Engine, Variant::EngineSqlRaw, Variant::HandJson, Variant::HandColumns, Variant::HandJsonDropped];
     for v in variants {
         for _ in 0..iterations / 20 {
             std::hint::black_box(run_once(v, client, args, raw, q).await);
@@ -232,11 +252,11 @@ async fn measure(
     const ROUNDS: u32 = 20;
     let per_round = (iterations / ROUNDS).max(1);
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
-    for _ in 0..ROUNDS {
-        for (i, v) in variants.iter().enumerate() {
+    for round in 0..ROUNDS as usize {
+        for i in (0..variants.len()).map(|k| (round + k) % variants.len()) {
             let start = Instant::now();
             for _ in 0..per_round {
-                std::hint::black_box(run_once(*v, client, args, raw, q).await);
+                std::hint::black_box(run_once(variants[i], client, args, raw, q).await);
             }
             samples[i].push(start.elapsed() / per_round);
         }
@@ -369,7 +389,7 @@ fn main() {
         }
         println!("| measurement | µs per query | vs hand SQL (JSON) | vs hand SQL (columns) |");
         println!("|---|---:|---:|---:|");
-        for chunk in results.chunks(5) {
+        for chunk in results.chunks(6) {
             let base_json = chunk.iter().find(|m| m.label.ends_with("(JSON)")).map(|m| m.per_query);
             let base_cols = chunk.iter().find(|m| m.label.ends_with("(columns)")).map(|m| m.per_query);
             for m in chunk {

@@ -9,12 +9,13 @@ use policy::{Auth, Dialect, PolicySet, Schema};
 use serde_json::{Map, Value};
 
 use crate::ctx::Ctx;
+use crate::decode::{decode_many, decode_row};
 use crate::error::{RejectReason, Result, StoreError};
 use crate::exec::{Pool, Tx, connection_lost};
 use crate::queue::{JobRecord, NewJob};
 use crate::read::{
     FindKind, aggregate_sql, aggregates, count_sql, find_sql, finish_rows, group_by_sql, normalize_aggregate,
-    normalize_group, unwrap_many,
+    normalize_group,
 };
 use crate::write::{Row, Writer, data_of, unique_where};
 
@@ -208,12 +209,17 @@ impl Client {
         self.db.inner.pool.reader(setting.as_deref(), rls).await
     }
 
-    /// Runs a read; while the server had dropped the pooled connections met, runs it again on
-    /// another (a read has no effect to repeat).
-    async fn read_json(&self, sql: String, params: Vec<policy::SqlValue>) -> Result<Vec<Value>> {
-        let once = async |sql: String, params: Vec<policy::SqlValue>| -> Result<Vec<Value>> {
+    /// Runs a read, decoding each row's JSON text with `decode`; while the server had dropped the
+    /// pooled connections met, runs it again on another (a read has no effect to repeat).
+    async fn read_rows<T: Send + Unpin>(
+        &self,
+        sql: String,
+        params: Vec<policy::SqlValue>,
+        decode: impl Fn(Option<&str>) -> serde_json::Result<T> + Sync,
+    ) -> Result<Vec<T>> {
+        let once = async |sql: String, params: Vec<policy::SqlValue>| -> Result<Vec<T>> {
             let mut tx = self.reader().await?;
-            let rows = tx.fetch_json(sql, params).await?;
+            let rows = tx.fetch_decoded(sql, params, &decode).await?;
             tx.commit().await?;
             Ok(rows)
         };
@@ -236,12 +242,7 @@ impl Client {
     pub async fn run(&self, model: &str, action: &str, args: &Value) -> Result<Value> {
         let ctx = self.ctx();
         let mi = ctx.model_index(model)?;
-        let empty = Map::new();
-        let args = match args {
-            Value::Null => &empty,
-            Value::Object(o) => o,
-            _ => return Err(StoreError::invalid("arguments must be an object")),
-        };
+        let args = args_object(args)?;
         match action {
             "findMany" | "findFirst" | "findUnique" | "findFirstOrThrow" | "findUniqueOrThrow" => {
                 let kind = match action {
@@ -251,11 +252,13 @@ impl Client {
                 };
                 let (w, shape, reversed) = find_sql(&ctx, mi, args, kind)?;
                 let (sql, params) = w.finish();
-                let mut rows = self.read_json(sql, params).await?;
-                if aggregates(ctx.dialect, kind) {
-                    rows = unwrap_many(rows);
-                }
-                let mut rows = finish_rows(&ctx, &shape, rows, reversed, args)?;
+                let rows = if aggregates(ctx.dialect, kind) {
+                    let page = |t: Option<&str>| t.map_or(Ok(Vec::new()), |t| decode_many(&ctx, &shape, t));
+                    self.read_rows(sql, params, page).await?.pop().unwrap_or_default()
+                } else {
+                    self.read_rows(sql, params, |t| t.map_or(Ok(Value::Null), |t| decode_row(&ctx, &shape, t))).await?
+                };
+                let mut rows = finish_rows(rows, reversed, args)?;
                 match (kind, action.ends_with("OrThrow")) {
                     (FindKind::Many, _) => Ok(Value::Array(rows)),
                     (_, throw) => match rows.pop() {
@@ -381,22 +384,40 @@ impl Client {
     ) -> Result<(Value, Vec<JobRecord>)> {
         let ctx = self.ctx();
         let mi = ctx.model_index(model)?;
-        let empty = Map::new();
-        let args = match args {
-            Value::Null => &empty,
-            Value::Object(o) => o,
-            _ => return Err(StoreError::invalid("arguments must be an object")),
-        };
+        let args = args_object(args)?;
         let mut tx = self.writer_tx().await?;
         let row = Writer::new(&ctx, &mut tx)
             .create_row(mi, data_of(args)?, &Row::new(), false)
             .await?
             .ok_or_else(|| StoreError::invalid("create conflicted"))?;
-        let mut queued = Vec::new();
-        for job in jobs(&row) {
-            // A job whose dedupe key is taken is already queued: the record still commits.
-            queued.extend(crate::queue::insert(&mut tx, self.db.dialect(), &job, None).await?);
-        }
+        let queued = enqueue_all(&mut tx, self.db.dialect(), jobs(&row)).await?;
+        let record = self.read_back(&ctx, tx, mi, &row, args).await?;
+        Ok((record, queued))
+    }
+
+    /// Updates a record (as `run(model, "update", args)`, nested writes included) and, in the same
+    /// transaction, enqueues the jobs `jobs` derives from the updated row: both are stored, or
+    /// neither is. Returns the record as read back, and the queued jobs.
+    pub async fn update_and_enqueue(
+        &self,
+        model: &str,
+        args: &Value,
+        jobs: impl FnOnce(&Map<String, Value>) -> Vec<NewJob>,
+    ) -> Result<(Value, Vec<JobRecord>)> {
+        let ctx = self.ctx();
+        let mi = ctx.model_index(model)?;
+        let args = args_object(args)?;
+        let filter = unique_where(&ctx, mi, args)?;
+        let mut tx = self.writer_tx().await?;
+        let mut wr = Writer::new(&ctx, &mut tx);
+        let guard = ctx.guard(mi, policy::Operation::Update);
+        let pre = wr
+            .select_raw(mi, Some(filter), &guard, None, Some(1))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found(model))?;
+        let row = wr.update_row(mi, &pre, data_of(args)?).await?;
+        let queued = enqueue_all(&mut tx, self.db.dialect(), jobs(&row)).await?;
         let record = self.read_back(&ctx, tx, mi, &row, args).await?;
         Ok((record, queued))
     }
@@ -434,8 +455,8 @@ impl Client {
         }
         let (w, shape, _) = find_sql(ctx, model, &find, FindKind::Unique)?;
         let (sql, params) = w.finish();
-        let rows = tx.fetch_json(sql, params).await?;
-        Ok(finish_rows(ctx, &shape, rows, false, &find)?.pop())
+        let rows = tx.fetch_decoded(sql, params, |t| t.map_or(Ok(Value::Null), |t| decode_row(ctx, &shape, t))).await?;
+        Ok(finish_rows(rows, false, &find)?.pop())
     }
 
     /// The SQL and parameters a find would run (for `explain` tooling and the planning benchmark).
@@ -476,6 +497,26 @@ impl Client {
 
 fn cannot_read_back(model: &str) -> StoreError {
     StoreError::rejected(model, RejectReason::CannotReadBack, "result is not allowed to be read back")
+}
+
+/// Prisma-style arguments: an object, or nothing (`null`, read as `{}`).
+fn args_object(args: &Value) -> Result<&Map<String, Value>> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+    match args {
+        Value::Null => Ok(&EMPTY),
+        Value::Object(o) => Ok(o),
+        _ => Err(StoreError::invalid("arguments must be an object")),
+    }
+}
+
+/// Queues `jobs` in the writing transaction; a job whose dedupe key is taken is already queued
+/// (not queued again), and the record still commits.
+async fn enqueue_all(tx: &mut Tx, dialect: Dialect, jobs: Vec<NewJob>) -> Result<Vec<JobRecord>> {
+    let mut queued = Vec::new();
+    for job in jobs {
+        queued.extend(crate::queue::insert(tx, dialect, &job, None).await?);
+    }
+    Ok(queued)
 }
 
 #[cfg(test)]

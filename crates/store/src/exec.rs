@@ -256,18 +256,21 @@ impl Tx {
 
     /// Runs a query whose single column is JSON text; returns the parsed values.
     pub async fn fetch_json(&mut self, sql: String, params: Vec<SqlValue>) -> Result<Vec<Value>> {
+        self.fetch_decoded(sql, params, |text| text.map_or(Ok(Value::Null), serde_json::from_str)).await
+    }
+
+    /// Runs a query whose single column is JSON text; decodes each row's text (None for NULL)
+    /// with `decode` as the row arrives, where it lies, without copying it first (and drops the
+    /// row before the next: only the decoded values are kept).
+    pub async fn fetch_decoded<T: Send + Unpin>(
+        &mut self,
+        sql: String,
+        params: Vec<SqlValue>,
+        decode: impl Fn(Option<&str>) -> serde_json::Result<T> + Sync,
+    ) -> Result<Vec<T>> {
         tracing::trace!(%sql, "fetch_json");
-        // Parse each row's JSON text where it lies, without copying it first.
-        on_tx!(self, sql, params, |q, c| {
-            q.fetch_all(c)
-                .await?
-                .iter()
-                .map(|r| match r.try_get::<Option<&str>, _>(0)? {
-                    Some(t) => serde_json::from_str(t).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e)))),
-                    None => Ok(Value::Null),
-                })
-                .collect::<Result<Vec<_>>>()
-        })
+        let decoded = |text: Option<&str>| decode(text).map_err(|e| sqlx::Error::Decode(Box::new(e)));
+        on_tx!(self, sql, params, |q, c| Ok(q.try_map(|r| decoded(r.try_get(0)?)).fetch_all(c).await?))
     }
 
     /// Runs a query returning one integer (COUNT, EXISTS as 0/1).

@@ -7,6 +7,7 @@
 mod bootstrap;
 pub mod cases;
 mod ctx;
+mod decode;
 mod engine;
 mod error;
 mod exec;

@@ -2,7 +2,8 @@
 //!
 //! Rows come back as one JSON document per row (`json_object` on SQLite, `json_build_object` on
 //! PostgreSQL), with included relations as nested subqueries filtered by the related model's read
-//! rule. A [`Shape`] remembers what was selected so the output can be normalised per field type.
+//! rule. A [`Shape`] remembers what was selected so rows can be decoded into
+//! their output form ([`crate::decode`]).
 
 use policy::ir::{Field, FieldIdx, FieldKind, ModelIdx, ScalarType};
 use policy::relation_sql::related_from_as;
@@ -13,7 +14,6 @@ use crate::ctx::Ctx;
 use crate::error::{Result, StoreError};
 use crate::filter::{column_expr, render_where};
 use crate::read::{FindArgs, render_order_and_page};
-use crate::value::normalize_output;
 
 /// What a result object holds, in output order.
 #[derive(Debug, Clone)]
@@ -306,48 +306,4 @@ fn relation_json(
     render_order_and_page(ctx, w, target, &inner, &find)?;
     w.push(") AS ").push(&sub).push(if sqlite { "))" } else { ")" });
     Ok(shape)
-}
-
-/// Rebuilds a result object in selection order with every value in its output form.
-pub fn normalize(ctx: &Ctx<'_>, shape: &Shape, value: Value) -> Value {
-    let Value::Object(mut obj) = value else {
-        return Value::Null;
-    };
-    // Fast path: the database kept the selection's key order (json_object/json_build_object
-    // do), so values are converted in place without rebuilding the map.
-    let in_order = obj.len() == shape.entries.len() && obj.keys().zip(&shape.entries).all(|(k, (name, _))| k == name);
-    if in_order {
-        for ((_, entry), (_, v)) in shape.entries.iter().zip(obj.iter_mut()) {
-            let taken = v.take();
-            *v = normalize_entry(ctx, shape, entry, taken);
-        }
-        return Value::Object(obj);
-    }
-    let mut out = Map::with_capacity(shape.entries.len());
-    for (key, entry) in &shape.entries {
-        let v = obj.remove(key).unwrap_or(Value::Null);
-        out.insert(key.clone(), normalize_entry(ctx, shape, entry, v));
-    }
-    Value::Object(out)
-}
-
-fn normalize_entry(ctx: &Ctx<'_>, shape: &Shape, entry: &Entry, v: Value) -> Value {
-    match entry {
-        Entry::Scalar(fi) => normalize_output(&ctx.model(shape.model).fields[*fi], v),
-        Entry::One(sub) => match v {
-            Value::Null => Value::Null,
-            other => normalize(ctx, sub, other),
-        },
-        Entry::Many(sub) => match v {
-            Value::Array(items) => Value::Array(items.into_iter().map(|i| normalize(ctx, sub, i)).collect()),
-            _ => Value::Array(Vec::new()),
-        },
-        Entry::Count(names) => {
-            let mut counts = Map::new();
-            for n in names {
-                counts.insert(n.clone(), v.get(n).cloned().unwrap_or(Value::from(0)));
-            }
-            Value::Object(counts)
-        }
-    }
 }

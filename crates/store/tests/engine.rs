@@ -1,6 +1,6 @@
 //! Engine behaviour beyond the conformance cases: naming the rule that denied, the system bypass,
 //! hidden-versus-missing records, the transaction-local auth setting on PostgreSQL, and a record
-//! created together with its jobs.
+//! created or updated together with its jobs.
 
 #![allow(
     clippy::expect_used,
@@ -169,6 +169,37 @@ async fn create_and_enqueue_is_one_transaction(f: &Fresh) {
     assert_eq!(sys.find_unique("Lead", json!({ "where": { "id": 11 } })).await.expect("find"), json!(null));
 }
 
+/// An update and the jobs that follow it are stored together, or not at all (after
+/// `create_and_enqueue_is_one_transaction`: lead 10 exists).
+async fn update_and_enqueue_is_one_transaction(f: &Fresh) {
+    let scope = JobScope { tenant_id: "t1".to_owned(), actor: None };
+    let before = f.db.queue().list(&scope, None, 100).await.expect("jobs").len();
+    let client = f.db.for_auth(admin("t1"));
+    let (lead, jobs) = client
+        .update_and_enqueue(
+            "Lead",
+            &json!({ "where": { "id": 10 }, "data": { "name": "requeued" }, "select": { "name": true } }),
+            delivery,
+        )
+        .await
+        .expect("updated");
+    assert_eq!(lead, json!({ "name": "requeued" }));
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].payload, json!({ "leadId": 10 }));
+    assert_eq!(f.db.queue().list(&scope, None, 100).await.expect("jobs").len(), before + 1);
+
+    // Refused by the rules (a locked lead; another agent's lead): no change, and no job either.
+    let locked = json!({ "where": { "id": 4 }, "data": { "name": "x" } });
+    let refused = client.update_and_enqueue("Lead", &locked, delivery).await.expect_err("refused");
+    assert_eq!(refused.kind(), "not-found");
+    let theirs = json!({ "where": { "id": 2 }, "data": { "name": "x" } });
+    let hidden = f.db.for_auth(agent("t1", "a1")).update_and_enqueue("Lead", &theirs, delivery).await;
+    assert_eq!(hidden.expect_err("hidden").kind(), "not-found");
+    assert_eq!(f.db.queue().list(&scope, None, 100).await.expect("jobs").len(), before + 1);
+    let sys = f.db.as_system("test check");
+    assert_eq!(sys.find_unique("Lead", json!({ "where": { "id": 2 } })).await.expect("find")["name"], "theirs");
+}
+
 /// Connections are not pinged before each query (a round trip saved); when PostgreSQL drops them
 /// (a restart, an administrator), reads and new transactions go on over fresh connections.
 #[tokio::test]
@@ -210,6 +241,7 @@ async fn sqlite_engine_behaviour() {
     hidden_looks_like_missing(&f).await;
     admin_folds_to_tenant_only(&f).await;
     create_and_enqueue_is_one_transaction(&f).await;
+    update_and_enqueue_is_one_transaction(&f).await;
 }
 
 #[tokio::test]
@@ -220,5 +252,6 @@ async fn postgres_engine_behaviour() {
     hidden_looks_like_missing(&f).await;
     admin_folds_to_tenant_only(&f).await;
     create_and_enqueue_is_one_transaction(&f).await;
+    update_and_enqueue_is_one_transaction(&f).await;
     f.drop_pg().await;
 }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::ctx::Ctx;
 use crate::error::{Result, StoreError};
 use crate::filter::{is_unique_filter, render_where};
-use crate::select::{Shape, normalize, render_object};
+use crate::select::{Shape, render_object};
 
 /// The paging and filtering part of find arguments.
 #[derive(Debug, Default)]
@@ -133,23 +133,8 @@ pub fn aggregates(dialect: Dialect, kind: FindKind) -> bool {
     kind == FindKind::Many && dialect == Dialect::Sqlite
 }
 
-/// The records of an aggregated findMany answer: one row holding the page as a JSON array.
-pub fn unwrap_many(mut rows: Vec<Value>) -> Vec<Value> {
-    match rows.pop() {
-        Some(Value::Array(items)) => items,
-        _ => Vec::new(),
-    }
-}
-
-/// Post-processing of find results: normalisation, backwards pages, `distinct`.
-pub fn finish_rows(
-    ctx: &Ctx<'_>,
-    shape: &Shape,
-    rows: Vec<Value>,
-    reversed: bool,
-    args: &Map<String, Value>,
-) -> Result<Vec<Value>> {
-    let mut rows: Vec<Value> = rows.into_iter().map(|r| normalize(ctx, shape, r)).collect();
+/// Post-processing of decoded find results (see [`crate::decode`]): backwards pages, `distinct`.
+pub fn finish_rows(mut rows: Vec<Value>, reversed: bool, args: &Map<String, Value>) -> Result<Vec<Value>> {
     if reversed {
         rows.reverse();
     }
