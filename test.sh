@@ -59,6 +59,14 @@ ensure_ui_packages() {
   (cd crates/ui/assets && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# Headless Chromium and chromedriver from Debian for the browser tests (tests/http/browser.rs).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
+  echo "test.sh: installing chromium and chromium-driver (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
 # A real SMTP server for the e-mail tests: aiosmtpd (crates/server/tests/smtp/capture.py).
 ensure_smtpd() {
   python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
@@ -73,6 +81,7 @@ ensure_redis
 ensure_s3
 ensure_socket_client
 ensure_ui_packages
+ensure_chromium
 ensure_smtpd
 ensure_nextest
 

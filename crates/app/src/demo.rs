@@ -386,6 +386,11 @@ pub async fn sandbox_channels(
                 "phoneNumberId": channels.whatsapp_phone_number_id, "address": channels.whatsapp_number,
                 "accessTokenEnc": seal("accessTokenEnc"), "appSecretEnc": seal("appSecretEnc"),
                 "verifyTokenEnc": seal("verifyTokenEnc"),
+                // What the inbox offers once a customer's 24-hour window has closed.
+                "templates": [
+                    {"name": "viewing_reminder", "languages": ["ar", "en"]},
+                    {"name": "follow_up", "languages": ["ar", "en"]},
+                ],
             } }),
         )
         .await?;

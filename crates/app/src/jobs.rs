@@ -69,7 +69,8 @@ pub fn runner(app: Arc<App>, config: WorkerConfig) -> Runner<JobEnv> {
         .register::<crate::inbox::inbound::whatsapp::ProcessWhatsapp>()
         .register::<crate::inbox::inbound::sms::ProcessSms>()
         .register::<crate::inbox::inbound::email::ProcessEmail>()
-        .register::<crate::inbox::inbound::media::DownloadMedia>();
+        .register::<crate::inbox::inbound::media::DownloadMedia>()
+        .register::<crate::inbox::inbound::mms::DownloadMms>();
     Runner::new(queue, registry, config).with_wake(wake)
 }
 

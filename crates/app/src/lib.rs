@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod csv_file;
+pub mod dashboard;
 pub mod deals;
 pub mod demo;
 pub mod exports;

@@ -109,6 +109,7 @@ async fn demo_seeds_two_agencies_once() {
     assert!(accounts.iter().all(|a| a["sandbox"] == true), "demo channels are sandbox channels");
     let whatsapp = accounts.iter().find(|a| a["kind"] == "WHATSAPP").expect("whatsapp");
     assert_eq!(whatsapp["phoneNumberId"], "990000000000001");
+    assert_eq!(whatsapp["templates"][0]["name"], "viewing_reminder", "templates for a closed window");
     let sealed = whatsapp["appSecretEnc"].as_str().expect("sealed app secret");
     assert!(sealed.starts_with("v1:") && secrets.open("appSecretEnc", sealed).is_ok(), "sealed with the key");
     let mine =

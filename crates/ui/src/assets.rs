@@ -29,6 +29,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", "text/javascript; charset=utf-8"),
     asset!("inbox.js", "text/javascript; charset=utf-8"),
+    asset!("pipeline.js", "text/javascript; charset=utf-8"),
     asset!("vendor/htmx.min.js", "text/javascript; charset=utf-8"),
     asset!("vendor/socket.io.min.js", "text/javascript; charset=utf-8"),
     asset!("vendor/fonts/noto-sans-arabic-arabic-wght.woff2", "font/woff2"),

@@ -7,6 +7,7 @@
 //! in the stylesheet and the templates is written with logical properties (a test enforces it).
 
 pub mod assets;
+pub mod chart;
 pub mod format;
 pub mod i18n;
 pub mod pages;

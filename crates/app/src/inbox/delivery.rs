@@ -5,20 +5,27 @@
 //! the message must be one the author may still read, else the job fails closed. Status columns
 //! are written as the system (the rules leave status changes to the server).
 //!
-//! Transient provider errors (5xx, 429, throttling codes, timeouts) retry with the queue's
-//! exponential backoff and jitter; after the last attempt the message is `FAILED`
-//! (`provider:unavailable`). A message no longer `QUEUED` is never sent again.
+//! Transient provider errors retry with the queue's exponential backoff and jitter; after the
+//! last attempt the message is `FAILED` (`provider:unavailable`, or `provider:uncertain` when an
+//! attempt may have reached the provider). A message no longer `QUEUED` is never sent again.
 //!
-//! The in-flight window is recorded: before the provider call the attempt writes
-//! `{"phase": "sending", "attempt": n}` as the job's progress (which also fences it: a worker
-//! that lost its lease stops before sending). Every attempt that ends in-process overwrites it
-//! (`SENT`/`FAILED` end the job, a transient error writes `"phase": "retry"`), so an attempt that
-//! finds `sending` knows its predecessor died between that write and recording the outcome: the
-//! provider may or may not have the message. The rule is to **send again** (at-least-once: for a
-//! customer, a duplicate WhatsApp or SMS is better than a silently lost one; e-mail keeps its
-//! `Message-ID`, so mail clients show it once) and to mark the message `content.possibleDuplicate
-//! = true` so the agent can see it. Neither the Graph API nor the Messages API takes an
-//! idempotency key, so nothing narrower is possible. A provider timeout is also retried, unflagged.
+//! An attempt may end **uncertain**: the provider may or may not have the message. Two ways:
+//! - it died in the provider call. Before the call the attempt writes `{"phase": "sending",
+//!   "attempt": n}` as the job's progress (which also fences it: a worker that lost its lease
+//!   stops before sending); every attempt that ends in-process overwrites it (`SENT`/`FAILED` end
+//!   the job, a retryable error writes `"phase": "retry"`), so an attempt that finds `sending`
+//!   knows its predecessor died between that write and recording the outcome;
+//! - the provider did not answer ([`SendError::Uncertain`]: a timeout after connecting, a
+//!   connection cut mid-request, a gateway's bare 5xx, a success without an id). A refusal the
+//!   provider answered (429, a 5xx with its error body, a throttling code) or a provider never
+//!   reached ([`SendError::Transient`]) is certain: it does not have the message.
+//!
+//! Uncertainty is sticky: the progress record carries `"uncertain": true` from then on (a later
+//! refusal does not clear it). The rule is to **send again** (at-least-once: for a customer, a
+//! duplicate WhatsApp or SMS is better than a silently lost one; e-mail keeps its `Message-ID`,
+//! so mail clients show it once) and to mark the message `content.possibleDuplicate = true` when
+//! it is finally sent, so the agent can see it. Neither the Graph API nor the Messages API takes
+//! an idempotency key, so nothing narrower is possible.
 
 use std::sync::Arc;
 
@@ -84,8 +91,9 @@ impl Job for Deliver {
             }
         };
         let interrupted = in_flight(ctx.record());
+        let uncertain = interrupted || was_uncertain(ctx.record());
         let attempt = ctx.record().attempts;
-        ctx.progress(json!({"phase": "sending", "attempt": attempt})).await?;
+        ctx.progress(json!({"phase": "sending", "attempt": attempt, "uncertain": uncertain})).await?;
         let result = match text(&message, "channel") {
             Some("WHATSAPP") => {
                 WhatsAppSender { settings: settings.clone(), http: http_client(settings) }.send(&creds, &out).await
@@ -102,21 +110,25 @@ impl Job for Deliver {
             Ok(provider_id) => {
                 let mut data =
                     json!({"status": "SENT", "providerMessageId": provider_id, "sentAt": super::conversations::now()});
-                if interrupted {
-                    tracing::warn!(message = %self.message_id, "sent again after an attempt died mid-send");
+                if uncertain {
+                    let why = if interrupted { "an attempt died mid-send" } else { "the provider did not answer" };
+                    tracing::warn!(message = %self.message_id, "sent again after {why}: possibly a duplicate");
                     data["content"] = possible_duplicate(&message["content"]);
                 }
                 set_status(env, &self.message_id, conversation_id, data).await?;
-                Ok(json!({"status": "SENT", "providerMessageId": provider_id, "possibleDuplicate": interrupted}))
+                Ok(json!({"status": "SENT", "providerMessageId": provider_id, "possibleDuplicate": uncertain}))
             }
-            Err(SendError::Transient(reason)) if ctx.record().attempts < ctx.record().max_attempts => {
-                // Refused (5xx, 429) or timed out: this attempt ended here, so the next is no recovery.
-                ctx.progress(json!({"phase": "retry", "attempt": attempt})).await?;
-                Err(JobError::retry(reason))
-            }
-            Err(SendError::Transient(reason)) => {
-                fail(env, &self.message_id, conversation_id, "provider:unavailable").await?;
-                Err(JobError::fatal(format!("gave up: {reason}")))
+            Err(e @ (SendError::Transient(_) | SendError::Uncertain(_))) => {
+                // This attempt ended here, so the next is no recovery; whether the provider may
+                // have the message is carried on.
+                let uncertain = uncertain || matches!(e, SendError::Uncertain(_));
+                if ctx.record().attempts < ctx.record().max_attempts {
+                    ctx.progress(json!({"phase": "retry", "attempt": attempt, "uncertain": uncertain})).await?;
+                    return Err(JobError::retry(e.to_string()));
+                }
+                let code = if uncertain { "provider:uncertain" } else { "provider:unavailable" };
+                fail(env, &self.message_id, conversation_id, code).await?;
+                Err(JobError::fatal(format!("gave up: {e}")))
             }
             Err(SendError::Permanent { code, detail }) => {
                 fail(env, &self.message_id, conversation_id, &code).await?;
@@ -165,7 +177,7 @@ impl Job for MarkRead {
         let sender = WhatsAppSender { settings: settings.clone(), http: http_client(settings) };
         match sender.mark_read(&creds, wamid).await {
             Ok(_) => Ok(json!({"read": wamid})),
-            Err(SendError::Transient(reason)) => Err(JobError::retry(reason)),
+            Err(e @ (SendError::Transient(_) | SendError::Uncertain(_))) => Err(JobError::retry(e.to_string())),
             // Too old (30 days) or unknown: nothing to do about it.
             Err(SendError::Permanent { code, detail }) => Err(JobError::fatal(format!("{code}: {detail}"))),
         }
@@ -176,6 +188,11 @@ impl Job for MarkRead {
 /// `sending`): the provider may already have the message.
 fn in_flight(record: &jobs::JobRecord) -> bool {
     record.progress.as_ref().and_then(|p| p.get("phase")).and_then(Value::as_str) == Some("sending")
+}
+
+/// Whether an earlier attempt may have reached the provider (recorded `"uncertain": true`).
+fn was_uncertain(record: &jobs::JobRecord) -> bool {
+    record.progress.as_ref().and_then(|p| p.get("uncertain")).and_then(Value::as_bool) == Some(true)
 }
 
 /// The message's `content` with `possibleDuplicate: true` (the customer may have it twice).

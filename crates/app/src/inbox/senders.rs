@@ -148,9 +148,17 @@ impl std::fmt::Debug for Credentials {
 /// Why a send did not go through.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// Worth trying again later: a 5xx, a 429, a timeout, a connection refused.
+    /// Worth trying again later, and the provider does not have the message: it answered a
+    /// refusal (a 429, a 5xx with its own error body, a throttling code) or was never reached
+    /// (connection refused, connect timeout).
     #[error("transient: {0}")]
     Transient(String),
+    /// Worth trying again later, but the request may have reached the provider: no answer came
+    /// (a timeout after connecting, a connection cut mid-request), a 5xx without the provider's
+    /// error body (a gateway's), or a success without a message id. The attempt that finally
+    /// sends it marks the message `possibleDuplicate`.
+    #[error("uncertain: {0}")]
+    Uncertain(String),
     /// Trying again cannot help: the provider's `code` (`whatsapp:131047`) and its detail.
     #[error("permanent: {code}: {detail}")]
     Permanent { code: String, detail: String },
@@ -160,6 +168,15 @@ impl SendError {
     /// The permanent failure for `code`, e.g. a missing credential (`config:access_token`).
     pub fn permanent(code: impl Into<String>, detail: impl Into<String>) -> SendError {
         SendError::Permanent { code: code.into(), detail: detail.into() }
+    }
+
+    /// The same error of a step that sends no message (a media upload): an unanswered upload
+    /// cannot make the customer receive anything twice.
+    fn sends_nothing(self) -> SendError {
+        match self {
+            SendError::Uncertain(reason) => SendError::Transient(reason),
+            other => other,
+        }
     }
 }
 
@@ -174,28 +191,38 @@ pub trait Sender: Send + Sync {
     fn send<'a>(&'a self, creds: &'a Credentials, out: &'a Outgoing) -> SendFuture<'a>;
 }
 
-/// The HTTP client every provider call goes through (one timeout, no redirects).
+/// The HTTP client every provider call goes through (one timeout, no redirects). Connecting has
+/// its own timeout so that a provider never reached is told apart from one that did not answer.
 pub fn http_client(settings: &SenderSettings) -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(settings.timeout)
+        .connect_timeout(settings.timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default()
 }
 
 fn transport_error(e: reqwest::Error) -> SendError {
-    // Timeouts, refused connections, resets: all may pass. The URL is left out of the text.
-    if e.is_timeout() {
-        return SendError::Transient("the provider timed out".into());
+    // All may pass; only a request never sent is known not to have arrived. The URL is left out.
+    if e.is_connect() {
+        return SendError::Transient(format!("cannot reach the provider: {}", e.without_url()));
     }
-    SendError::Transient(format!("cannot reach the provider: {}", e.without_url()))
+    if e.is_timeout() {
+        return SendError::Uncertain("the provider timed out".into());
+    }
+    SendError::Uncertain(format!("no answer from the provider: {}", e.without_url()))
 }
 
-fn status_error(status: reqwest::StatusCode, code: String, detail: String) -> SendError {
-    if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        SendError::Transient(format!("{status}: {code} {detail}"))
-    } else {
-        SendError::Permanent { code, detail }
+/// A non-success answer: `code` is the provider's own (`whatsapp:131026`), or `None` when the body
+/// was not the provider's error document (then `http:{status}`).
+fn status_error(status: reqwest::StatusCode, code: Option<String>, detail: String) -> SendError {
+    let retry = status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS;
+    match code {
+        // A bare 5xx comes from a gateway, which may have passed the request on.
+        None if status.is_server_error() => SendError::Uncertain(format!("{status} without the provider's error")),
+        Some(code) if retry => SendError::Transient(format!("{status}: {code} {detail}")),
+        None if retry => SendError::Transient(format!("{status} {detail}")),
+        code => SendError::Permanent { code: code.unwrap_or_else(|| format!("http:{}", status.as_u16())), detail },
     }
 }
 
@@ -293,16 +320,13 @@ impl WhatsAppSender {
             return Ok(answer);
         }
         let err = &answer["error"];
-        let code = err["code"]
-            .as_i64()
-            .map(|c| format!("whatsapp:{c}"))
-            .unwrap_or_else(|| format!("http:{}", status.as_u16()));
+        let code = err["code"].as_i64().map(|c| format!("whatsapp:{c}"));
         let detail = err["error_data"]["details"].as_str().or(err["message"].as_str()).unwrap_or_default().to_owned();
         // Graph answers throttling (130429, 131056, 80007, 4) and temporary faults (1, 2, 131000,
         // 131016) with 4xx/5xx alike: retry those whatever the status.
         let retryable = matches!(err["code"].as_i64(), Some(1 | 2 | 4 | 80007 | 130429 | 131000 | 131016 | 131056));
         if retryable {
-            return Err(SendError::Transient(format!("{code} {detail}")));
+            return Err(SendError::Transient(format!("{} {detail}", code.unwrap_or_default())));
         }
         Err(status_error(status, code, detail))
     }
@@ -312,14 +336,17 @@ impl Sender for WhatsAppSender {
     fn send<'a>(&'a self, creds: &'a Credentials, out: &'a Outgoing) -> SendFuture<'a> {
         Box::pin(async move {
             let payload = match &out.media {
-                Some(media) => Self::media_payload(out, media, &self.upload(creds, media).await?),
+                Some(media) => {
+                    let id = self.upload(creds, media).await.map_err(SendError::sends_nothing)?;
+                    Self::media_payload(out, media, &id)
+                }
                 None => Self::payload(out),
             };
             let answer = self.post(creds, &payload).await?;
             answer["messages"][0]["id"]
                 .as_str()
                 .map(str::to_owned)
-                .ok_or_else(|| SendError::Transient("the Graph API answered without a message id".into()))
+                .ok_or_else(|| SendError::Uncertain("the Graph API answered without a message id".into()))
         })
     }
 }
@@ -379,12 +406,9 @@ impl Sender for SmsSender {
                 return answer["sid"]
                     .as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| SendError::Transient("the SMS API answered without a sid".into()));
+                    .ok_or_else(|| SendError::Uncertain("the SMS API answered without a sid".into()));
             }
-            let code = answer["code"]
-                .as_i64()
-                .map(|c| format!("sms:{c}"))
-                .unwrap_or_else(|| format!("http:{}", status.as_u16()));
+            let code = answer["code"].as_i64().map(|c| format!("sms:{c}"));
             let detail = answer["message"].as_str().unwrap_or_default().to_owned();
             Err(status_error(status, code, detail))
         })
@@ -483,6 +507,9 @@ impl Sender for EmailSender {
                     let code = e.status().map(|c| format!("smtp:{c}")).unwrap_or_else(|| "smtp:permanent".into());
                     Err(SendError::Permanent { code, detail: e.to_string() })
                 }
+                // No answer in time: the server may have taken the message (the resend keeps its
+                // Message-ID, so mail clients show it once).
+                Err(e) if e.is_timeout() => Err(SendError::Uncertain(e.to_string())),
                 Err(e) => Err(SendError::Transient(e.to_string())),
             }
         })
@@ -542,6 +569,10 @@ pub fn agent_message(code: &str, locale: Locale) -> &'static str {
         "provider:unavailable" => {
             ("The provider did not answer after several attempts.", "لم يستجب مزوّد الخدمة بعد عدة محاولات.")
         }
+        "provider:uncertain" => (
+            "The provider did not confirm the message after several attempts: it may or may not have arrived.",
+            "لم يؤكّد مزوّد الخدمة الرسالة بعد عدة محاولات: ربما وصلت وربما لم تصل.",
+        ),
         c if c.starts_with("config:") => (
             "The channel is not fully configured: an admin must complete it.",
             "القناة غير مكتملة الإعداد: يجب على المسؤول إكمالها.",
@@ -597,10 +628,27 @@ mod tests {
             "whatsapp:132001",
             "sms:21610",
             "sms:21211",
+            "provider:uncertain",
             "x",
         ] {
             assert_ne!(agent_message(code, Locale::En), agent_message(code, Locale::Ar));
         }
+    }
+
+    #[test]
+    fn only_an_answered_refusal_is_certain() {
+        use reqwest::StatusCode as S;
+        let graph = || Some("whatsapp:2".to_owned());
+        assert!(matches!(status_error(S::INTERNAL_SERVER_ERROR, graph(), String::new()), SendError::Transient(_)));
+        assert!(matches!(status_error(S::TOO_MANY_REQUESTS, None, String::new()), SendError::Transient(_)));
+        // A gateway's bare 502/504: the provider behind it may have taken the message.
+        assert!(matches!(status_error(S::BAD_GATEWAY, None, String::new()), SendError::Uncertain(_)));
+        assert!(matches!(status_error(S::GATEWAY_TIMEOUT, None, String::new()), SendError::Uncertain(_)));
+        assert_eq!(
+            status_error(S::BAD_REQUEST, None, "x".into()),
+            SendError::Permanent { code: "http:400".into(), detail: "x".into() }
+        );
+        assert_eq!(SendError::Uncertain("t".into()).sends_nothing(), SendError::Transient("t".into()));
     }
 
     #[test]

@@ -109,10 +109,10 @@ pub fn print_try_the_inbox(agencies: &[app::demo::DemoAgency], domain: &str, por
         "    manzil simulate whatsapp --tenant {slug} --from +971501234567 --name 'مريم' --text 'مرحبا، هل الشقة متاحة؟' --server http://127.0.0.1:{port}"
     );
     println!(
-        "    then log in as agent1@{slug}.demo or admin@{slug}.demo and open /api/v1/conversations on http://{slug}.{domain}:{port};"
+        "    with http://{slug}.{domain}:{port}/inbox open (signed in as agent1@{slug}.demo or admin@{slug}.demo) it appears live;"
     );
     println!(
-        "    a reply (POST /api/v1/conversations/{{id}}/messages) goes to the sandbox, whose signed webhooks move it to SENT, DELIVERED, READ."
+        "    a reply goes to the sandbox, whose signed webhooks move it to SENT, DELIVERED, READ (put #fail in it to see a failure)."
     );
     for agency in agencies {
         let c = &agency.channels;

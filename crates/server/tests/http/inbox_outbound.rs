@@ -13,7 +13,9 @@ use crate::support::TestApp;
 crate::inbox_tests!(
     whatsapp_text_is_sent_with_the_token,
     a_server_error_is_retried,
-    a_timeout_is_retried,
+    a_timeout_is_retried_and_flagged,
+    a_throttled_send_is_retried_unflagged,
+    an_unanswered_send_stays_uncertain_to_the_end,
     a_permanent_error_fails_the_message,
     free_text_after_the_window_is_refused_and_templates_follow_the_lead,
     opted_out_and_inactive_channels_are_refused,
@@ -95,7 +97,9 @@ async fn a_server_error_is_retried(app: &TestApp, provider: &StandIn) {
     assert_eq!(provider.seen().len(), 2);
 }
 
-async fn a_timeout_is_retried(app: &TestApp, provider: &StandIn) {
+/// A send that timed out may have reached the provider (it answers after the 500 ms timeout):
+/// the retry that succeeds marks the message a possible duplicate.
+async fn a_timeout_is_retried_and_flagged(app: &TestApp, provider: &StandIn) {
     let agent = app.token("dar", &app.dar.agent).await;
     let t = seed_thread(app, &app.dar, ThreadSpec { assignee: Some(&app.dar.agent.id), ..whatsapp() }).await;
     provider.script([Reply { status: 200, body: json!({}), delay: Duration::from_secs(3) }]);
@@ -103,9 +107,69 @@ async fn a_timeout_is_retried(app: &TestApp, provider: &StandIn) {
         send(app, &agent, &t.conversation_id, json!({"text": "hello"})).await.json()["id"].as_str().unwrap().to_owned();
     let first = run_job(app).await;
     assert_eq!(first.status.as_str(), "queued", "{first:?}");
-    assert!(first.last_error.unwrap_or_default().to_lowercase().contains("time"), "a timeout");
+    assert!(first.last_error.clone().unwrap_or_default().to_lowercase().contains("time"), "a timeout");
+    assert_eq!(first.progress.as_ref().unwrap()["uncertain"], true, "{first:?}");
+    let second = run_job(app).await;
+    assert_eq!(second.result.as_ref().unwrap()["possibleDuplicate"], true, "{second:?}");
+    let row = message_row(app, &id).await;
+    assert_eq!(row["status"], "SENT");
+    assert_eq!(row["content"]["possibleDuplicate"], true, "{row}");
+    assert_eq!(provider.seen().len(), 2);
+}
+
+/// A 429 is a refusal the provider answered: it does not have the message, nothing is flagged.
+/// A timeout before a 429 still is: the flag survives the refusal.
+async fn a_throttled_send_is_retried_unflagged(app: &TestApp, provider: &StandIn) {
+    let agent = app.token("dar", &app.dar.agent).await;
+    let t = seed_thread(app, &app.dar, ThreadSpec { assignee: Some(&app.dar.agent.id), ..whatsapp() }).await;
+    let throttled = || {
+        reply(
+            429,
+            json!({"error": {"message": "(#130429) Rate limit hit", "type": "OAuthException", "code": 130429,
+                             "error_data": {"messaging_product": "whatsapp",
+                                            "details": "Cloud API message throughput has been reached."}}}),
+        )
+    };
+    provider.script([throttled()]);
+    let id =
+        send(app, &agent, &t.conversation_id, json!({"text": "hello"})).await.json()["id"].as_str().unwrap().to_owned();
+    let first = run_job(app).await;
+    assert_eq!(first.status.as_str(), "queued", "{first:?}");
+    assert_eq!(first.progress.as_ref().unwrap()["uncertain"], false, "{first:?}");
+    let second = run_job(app).await;
+    assert_eq!(second.result.as_ref().unwrap()["possibleDuplicate"], false, "{second:?}");
+    let row = message_row(app, &id).await;
+    assert_eq!(row["status"], "SENT");
+    assert!(row["content"].get("possibleDuplicate").is_none(), "{row}");
+
+    provider.script([Reply { status: 200, body: json!({}), delay: Duration::from_secs(3) }, throttled()]);
+    let id =
+        send(app, &agent, &t.conversation_id, json!({"text": "again"})).await.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(run_job(app).await.status.as_str(), "queued");
+    let refused = run_job(app).await;
+    assert_eq!(refused.progress.as_ref().unwrap()["uncertain"], true, "{refused:?}");
     run_job(app).await;
-    assert_eq!(message_row(app, &id).await["status"], "SENT");
+    let row = message_row(app, &id).await;
+    assert_eq!((row["status"].clone(), row["content"]["possibleDuplicate"].clone()), (json!("SENT"), json!(true)));
+}
+
+/// A gateway's bare 502 may have passed the send on: after the last attempt the message fails
+/// as `provider:uncertain` (it may have arrived), not `provider:unavailable`.
+async fn an_unanswered_send_stays_uncertain_to_the_end(app: &TestApp, provider: &StandIn) {
+    let agent = app.token("dar", &app.dar.agent).await;
+    let t = seed_thread(app, &app.dar, ThreadSpec { assignee: Some(&app.dar.agent.id), ..whatsapp() }).await;
+    provider.script((0..8).map(|_| reply(502, Value::Null)));
+    let id =
+        send(app, &agent, &t.conversation_id, json!({"text": "hello"})).await.json()["id"].as_str().unwrap().to_owned();
+    for _ in 0..7 {
+        assert_eq!(run_job(app).await.status.as_str(), "queued");
+    }
+    let last = run_job(app).await;
+    assert_eq!(last.status.as_str(), "failed", "{last:?}");
+    let row = message_row(app, &id).await;
+    assert_eq!((row["status"].clone(), row["errorCode"].clone()), (json!("FAILED"), json!("provider:uncertain")));
+    assert!(row["errorMessage"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(provider.seen().len(), 8);
 }
 
 async fn a_permanent_error_fails_the_message(app: &TestApp, provider: &StandIn) {

@@ -5,6 +5,7 @@
 mod support;
 
 mod activities;
+mod browser;
 mod channels;
 mod cli;
 mod cookies;
@@ -26,12 +27,16 @@ mod login;
 mod matching;
 mod openapi;
 mod pages;
+mod pages_admin;
+mod pages_inbox;
+mod pages_records;
 mod properties;
 mod realtime;
 mod refresh;
 mod requests;
 mod s3;
 mod sandbox;
+mod screenshots;
 mod teams;
 mod tokens;
 mod users;

@@ -44,11 +44,12 @@ macro_rules! sandbox_tests {
 sandbox_tests!(
     whatsapp_reply_goes_sent_delivered_read,
     sms_and_email_close_the_loop,
-    sandbox_refuses_bad_credentials_and_real_accounts
+    sandbox_refuses_bad_credentials_and_real_accounts,
+    a_reply_marked_fail_fails_in_the_agents_language
 );
 
 /// The sandbox on, statuses 50 ms apart, workers that poll often.
-fn configure(c: &mut manzil::config::Config) {
+pub fn configure(c: &mut manzil::config::Config) {
     c.channels.sandbox = true;
     c.channels.sandbox_step_ms = 50;
     c.jobs.poll_interval_ms = 20;
@@ -71,7 +72,7 @@ where
     }
 }
 
-async fn sandbox_channels(app: &TestApp) -> DemoChannels {
+pub async fn sandbox_channels(app: &TestApp) -> DemoChannels {
     let channels = DemoChannels::of("dar", 1);
     app::demo::sandbox_channels(&app.app.db, &app.app.channels.secrets, &app.dar.tenant.id, &channels)
         .await
@@ -81,7 +82,7 @@ async fn sandbox_channels(app: &TestApp) -> DemoChannels {
 }
 
 /// What `manzil simulate` does: build the signed delivery, post it.
-async fn simulate(app: &TestApp, tenant: &str, inbound: &Inbound) -> Posted {
+pub async fn simulate(app: &TestApp, tenant: &str, inbound: &Inbound) -> Posted {
     let server = format!("http://{}", app.addr);
     let public_url = app.app.channels.public_url.clone().unwrap_or_else(|| server.clone());
     let delivery = simulate::build(&app.app, tenant, inbound, &public_url).await.unwrap();
@@ -177,6 +178,44 @@ async fn sms_and_email_close_the_loop(app: &TestApp) {
     let id = reply(app, received["conversationId"].as_str().unwrap(), "بالتأكيد").await;
     let sent = reaches(app, &id, "SENT").await;
     assert!(sent["providerMessageId"].as_str().unwrap().ends_with("@dar.demo"), "no SMTP, a Message-ID: {sent}");
+}
+
+/// Waits until message `id` is FAILED; returns its row.
+async fn fails(app: &TestApp, id: &str) -> Value {
+    until("FAILED", || async {
+        let m = message_row(app, id).await;
+        assert!(!["SENT", "DELIVERED", "READ"].contains(&m["status"].as_str().unwrap_or_default()), "sent: {m}");
+        (m["status"] == "FAILED").then_some(m)
+    })
+    .await
+}
+
+/// `#fail` in a reply: the sandbox refuses it as the provider refuses an undeliverable message
+/// (Graph 131026, Twilio 21211); the message fails with the words for that code in the author's
+/// language (dar works in Arabic).
+async fn a_reply_marked_fail_fails_in_the_agents_language(app: &TestApp) {
+    sandbox_channels(app).await;
+    let customer = Inbound::Whatsapp { from: "+971501112233".into(), text: "مرحبا".into(), name: None };
+    assert_eq!(simulate(app, "dar", &customer).await.status, 200);
+    let received = inbound_message(app, "مرحبا").await;
+    let id = reply(app, received["conversationId"].as_str().unwrap(), "موعدك غدًا #fail").await;
+    let failed = fails(app, &id).await;
+    assert_eq!(failed["errorCode"], "whatsapp:131026", "{failed}");
+    let arabic = app::inbox::senders::agent_message("whatsapp:131026", domain::Locale::Ar);
+    assert_eq!(failed["errorMessage"], arabic);
+    assert!(failed["providerMessageId"].is_null(), "{failed}");
+
+    let sms = Inbound::Sms { from: "+971502223344".into(), text: "hello".into() };
+    assert_eq!(simulate(app, "dar", &sms).await.status, 200);
+    let received = inbound_message(app, "hello").await;
+    let id = reply(app, received["conversationId"].as_str().unwrap(), "#FAIL this one").await;
+    let failed = fails(app, &id).await;
+    assert_eq!(failed["errorCode"], "sms:21211", "{failed}");
+    assert_eq!(failed["errorMessage"], app::inbox::senders::agent_message("sms:21211", domain::Locale::Ar));
+
+    // Without the marker the same conversation's reply goes through.
+    let id = reply(app, received["conversationId"].as_str().unwrap(), "a normal reply").await;
+    reaches(app, &id, "SENT").await;
 }
 
 async fn sandbox_refuses_bad_credentials_and_real_accounts(app: &TestApp) {

@@ -1,7 +1,14 @@
 //! `POST /webhooks/sms` and `/webhooks/sms/status`: Twilio-signed forms routed by number; an
 //! inbound text becomes a lead and a message; STOP and START opt the sender out and in; status
-//! callbacks move forward only; bad signatures and unknown numbers store nothing.
+//! callbacks move forward only; bad signatures and unknown numbers store nothing; an MMS's media
+//! is downloaded into file storage with the account's basic auth.
 
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
 use serde_json::json;
 
 use crate::support::TestApp;
@@ -142,4 +149,107 @@ async fn bad_forms_are_refused(app: &TestApp) {
     assert!(rows(app, "Message", json!({})).await.is_empty());
 }
 
-webhook_tests!(a_text_then_stop_and_start, status_callbacks_move_forward, bad_forms_are_refused);
+/// An inbound MMS: no text, one JPEG at `url`.
+fn mms<'a>(sid: &'a str, url: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut form = inbound(sid, "");
+    form.retain(|(k, _)| *k != "NumMedia");
+    form.extend([("NumMedia", "1"), ("MediaUrl0", url), ("MediaContentType0", "image/jpeg")]);
+    form
+}
+
+/// A stand-in for Twilio's media URLs: checks basic auth (account sid : auth token) and serves
+/// the bytes; `flaky` fails once with a 500, `busy` always answers 503, `gone` 404.
+#[derive(Clone, Default)]
+struct MediaHost {
+    seen: Arc<Mutex<Vec<Fetch>>>,
+}
+
+/// A media id fetched, and the `Authorization` it came with.
+type Fetch = (String, Option<String>);
+
+const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 a tiny jpeg of the balcony";
+
+async fn media(State(host): State<MediaHost>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let calls = {
+        let mut seen = host.seen.lock().unwrap();
+        seen.push((id.clone(), auth.clone()));
+        seen.iter().filter(|(i, _)| *i == id).count()
+    };
+    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("AC123:{TOKEN}")));
+    match id.as_str() {
+        _ if auth.as_deref() != Some(basic.as_str()) => StatusCode::UNAUTHORIZED.into_response(),
+        "flaky" if calls == 1 => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        "busy" => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        "gone" => StatusCode::NOT_FOUND.into_response(),
+        _ => ([("content-type", "image/jpeg")], PHOTO).into_response(),
+    }
+}
+
+async fn media_host() -> (MediaHost, String) {
+    let host = MediaHost::default();
+    let router = axum::Router::new().route("/media/{id}", axum::routing::get(media)).with_state(host.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (host, base)
+}
+
+/// An MMS with one image: stored as an IMAGE message at once, its file downloaded by a job with
+/// the account's basic auth and readable through the files API; a 500 is retried; a media URL that
+/// keeps failing (503 through every attempt) or is gone (404) ends recorded on the message.
+async fn mms_media_is_downloaded_into_file_storage(app: &TestApp) {
+    sms_channel(app).await;
+    let (host, base) = media_host().await;
+    let url = |id: &str| format!("{base}/media/{id}");
+    let res = post(app, "/webhooks/sms", &mms("MM0001", &url("ME0001")), TOKEN).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let done = drain(app).await;
+    assert!(done.iter().all(|j| j.status == jobs::JobStatus::Done), "{done:?}");
+    assert_eq!(done.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>(), ["inbox.sms.inbound", "inbox.mms.download"]);
+    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("AC123:{TOKEN}")));
+    assert_eq!(*host.seen.lock().unwrap(), [("ME0001".to_owned(), Some(basic))]);
+
+    let m = &rows(app, "Message", json!({"providerMessageId": "MM0001"})).await[0];
+    assert_eq!((m["type"].as_str(), m["body"].as_str()), (Some("IMAGE"), None));
+    let file_id = m["mediaFileId"].as_str().expect("media linked");
+    assert_eq!(m["content"]["media"][0]["fileId"], file_id);
+    assert_eq!(m["content"]["media"][0]["url"], url("ME0001"));
+    let updated = rows(app, "InboxEvent", json!({"kind": "message.updated", "messageId": m["id"]})).await;
+    assert_eq!(updated.len(), 1, "receivers hear of the linked file");
+    let file = &rows(app, "File", json!({"id": file_id})).await[0];
+    assert!(file["storageKey"].as_str().unwrap().starts_with(&format!("{}/media/", app.dar.tenant.id)), "{file}");
+    assert_eq!((file["name"].as_str(), file["contentType"].as_str()), (Some("ME0001.jpg"), Some("image/jpeg")));
+    let admin = app.token("dar", &app.dar.admin).await;
+    let res = app.get("dar", &format!("/api/v1/files/{file_id}")).bearer(&admin).send().await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(res.body.ends_with(" a tiny jpeg of the balcony"), "the bytes as downloaded");
+
+    // A 500: retried, then stored.
+    assert_eq!(post(app, "/webhooks/sms", &mms("MM0002", &url("flaky")), TOKEN).await.status, 200);
+    drain(app).await;
+    let m = &rows(app, "Message", json!({"providerMessageId": "MM0002"})).await[0];
+    assert!(m["mediaFileId"].is_string(), "{m}");
+    assert_eq!(host.seen.lock().unwrap().iter().filter(|(id, _)| id == "flaky").count(), 2);
+
+    // Failing to the end, or gone: the message stays, with its URL and why its file is missing.
+    for (id, sid, attempts, reason) in [("busy", "MM0003", 8, "503"), ("gone", "MM0004", 1, "404")] {
+        assert_eq!(post(app, "/webhooks/sms", &mms(sid, &url(id)), TOKEN).await.status, 200);
+        let done = drain(app).await;
+        let job = done.iter().rfind(|j| j.kind == "inbox.mms.download").unwrap();
+        assert_eq!((job.status, job.attempts), (jobs::JobStatus::Failed, attempts), "{id}: {job:?}");
+        let m = &rows(app, "Message", json!({"providerMessageId": sid})).await[0];
+        assert!(m["mediaFileId"].is_null(), "{m}");
+        assert_eq!(m["content"]["media"][0]["url"], url(id));
+        let error = m["content"]["mediaError"].as_str().unwrap_or_default();
+        assert!(error.contains(reason), "{id}: {m}");
+        assert_eq!(host.seen.lock().unwrap().iter().filter(|(i, _)| i == id).count(), attempts as usize);
+    }
+}
+
+webhook_tests!(
+    a_text_then_stop_and_start,
+    status_callbacks_move_forward,
+    bad_forms_are_refused,
+    mms_media_is_downloaded_into_file_storage
+);

@@ -133,6 +133,86 @@ async fn a_text_becomes_a_lead_a_conversation_and_a_message(app: &TestApp) {
     assert_eq!(rows(app, "Lead", json!({"tenantId": app.dar.tenant.id})).await.len(), 1);
 }
 
+/// Database triggers that refuse (so roll back) what a reader must never see: a WhatsApp
+/// conversation without its 24-hour window, or an inbound WhatsApp message whose conversation's
+/// window does not yet cover it (window ≥ sent + 24 h). A write in which either is visible, even
+/// for a moment, fails.
+fn window_guards(postgres: bool) -> Vec<String> {
+    const BORN: &str = "a WhatsApp conversation without its window";
+    const OUTSIDE: &str = "an inbound WhatsApp message outside its conversation's window";
+    let whatsapp = r#"(SELECT "kind" FROM "ChannelAccount" WHERE "id" = NEW."channelAccountId") = 'WHATSAPP'"#;
+    if !postgres {
+        return vec![
+            format!(
+                r#"CREATE TRIGGER born_with_window AFTER INSERT ON "Conversation"
+                   WHEN NEW."windowClosesAt" IS NULL AND {whatsapp}
+                   BEGIN SELECT RAISE(ABORT, '{BORN}'); END"#
+            ),
+            format!(
+                r#"CREATE TRIGGER inside_window BEFORE INSERT ON "Message"
+                   WHEN NEW."direction" = 'IN' AND NEW."channel" = 'WHATSAPP' AND NOT EXISTS (
+                     SELECT 1 FROM "Conversation" c WHERE c."id" = NEW."conversationId"
+                       AND julianday(c."windowClosesAt") >= julianday(NEW."sentAt") + 1 - 0.00001)
+                   BEGIN SELECT RAISE(ABORT, '{}'); END"#,
+                OUTSIDE.replace('\'', "''")
+            ),
+        ];
+    }
+    vec![
+        format!(
+            r#"CREATE FUNCTION born_with_window() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN
+                 IF NEW."windowClosesAt" IS NULL AND {whatsapp} THEN RAISE EXCEPTION '{BORN}'; END IF;
+                 RETURN NEW;
+               END $$"#
+        ),
+        r#"CREATE TRIGGER born_with_window AFTER INSERT ON "Conversation"
+           FOR EACH ROW EXECUTE FUNCTION born_with_window()"#
+            .to_owned(),
+        format!(
+            r#"CREATE FUNCTION inside_window() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN
+                 IF NEW."direction" = 'IN' AND NEW."channel" = 'WHATSAPP' AND NOT EXISTS (
+                   SELECT 1 FROM "Conversation" c WHERE c."id" = NEW."conversationId"
+                     AND c."windowClosesAt" >= NEW."sentAt" + interval '24 hours')
+                 THEN RAISE EXCEPTION '{}'; END IF;
+                 RETURN NEW;
+               END $$"#,
+            OUTSIDE.replace('\'', "''")
+        ),
+        r#"CREATE TRIGGER inside_window BEFORE INSERT ON "Message"
+           FOR EACH ROW EXECUTE FUNCTION inside_window()"#
+            .to_owned(),
+    ]
+}
+
+/// The message and its conversation's window are one write: a new conversation is born with its
+/// window, and a later message (to a closed conversation too) extends the window before it is
+/// itself visible. The triggers of [`window_guards`] make any other order fail the job.
+async fn no_reader_sees_a_conversation_without_its_window(app: &TestApp) {
+    let postgres = app.app.db.dialect() == policy::Dialect::Postgres;
+    app.app.db.execute_script(&window_guards(postgres)).await.unwrap();
+    whatsapp_channel(app, "dar", FIXTURE_NUMBER, SECRET).await;
+    assert_eq!(signed(app, &fixture("whatsapp/01-text.json")).await.status, 200);
+    let done = drain(app).await;
+    assert!(done.iter().all(|j| j.status == jobs::JobStatus::Done), "{done:?}");
+    let conversations = rows(app, "Conversation", json!({"tenantId": app.dar.tenant.id})).await;
+    assert_eq!(conversations.len(), 1, "{conversations:?}");
+    assert_eq!(conversations[0]["windowClosesAt"], "2026-01-02T00:00:00.000Z");
+
+    // Closed meanwhile: the next message reopens it and moves its window in the same write.
+    let id = conversations[0]["id"].as_str().unwrap();
+    let system = app.app.db.as_system("test: close a conversation");
+    system.update("Conversation", json!({"where": {"id": id}, "data": {"status": "CLOSED"}})).await.unwrap();
+    assert_eq!(signed(app, &fixture("whatsapp/02-text-arabic-escaped.json")).await.status, 200);
+    let done = drain(app).await;
+    assert!(done.iter().all(|j| j.status == jobs::JobStatus::Done), "{done:?}");
+    let c = &rows(app, "Conversation", json!({"id": id})).await[0];
+    // 1767225660 = 2026-01-01T00:01:00Z.
+    assert_eq!((c["status"].as_str(), c["windowClosesAt"].as_str()), (Some("OPEN"), Some("2026-01-02T00:01:00.000Z")));
+    assert_eq!(rows(app, "Message", json!({"conversationId": id})).await.len(), 2);
+}
+
 async fn duplicate_deliveries_are_stored_once(app: &TestApp) {
     whatsapp_channel(app, "dar", FIXTURE_NUMBER, SECRET).await;
     let body = fixture("whatsapp/01-text.json");
@@ -403,6 +483,7 @@ async fn media_is_downloaded_into_file_storage(app: &TestApp, graph: &Graph) {
 
 webhook_tests!(
     a_text_becomes_a_lead_a_conversation_and_a_message,
+    no_reader_sees_a_conversation_without_its_window,
     duplicate_deliveries_are_stored_once,
     statuses_only_move_forward,
     a_batch_reaches_each_agency,

@@ -102,3 +102,319 @@ language-en = English
 error-not-found = This page does not exist, or you may not see it.
 error-server = Something went wrong on our side. Try again.
 coming-soon = This page is being built.
+
+# Inbox
+inbox-title = Inbox
+inbox-conversations = Conversations
+inbox-filter-mine = Mine
+inbox-filter-unassigned = Unassigned
+inbox-filter-team = My team
+inbox-filter-all = All
+inbox-no-conversations = No conversations here.
+inbox-more-conversations = More conversations
+inbox-unread = { $count ->
+    [0] No unread messages
+    [one] { $count } unread message
+   *[other] { $count } unread messages
+  }
+inbox-messages = Messages
+inbox-no-messages = No messages yet.
+inbox-pick = Choose a conversation from the list.
+inbox-load-older = Load older messages
+inbox-private-note = Private note
+inbox-add-note = Add a private note
+inbox-media-pending = The file is still being downloaded…
+inbox-possible-duplicate = This message may have arrived twice.
+inbox-status-queued = Waiting to be sent
+inbox-status-sent = Sent
+inbox-status-delivered = Delivered
+inbox-status-read = Read
+inbox-status-failed = Not sent
+inbox-reply = Reply
+inbox-message = Message
+inbox-message-hint = Write a reply…
+inbox-send = Send
+inbox-template = Approved template
+inbox-send-template = Send template
+inbox-no-templates = No templates are set up for this WhatsApp number: an admin can add them to the channel.
+inbox-window-hours = { $count ->
+    [one] Free replies for { $count } more hour
+   *[other] Free replies for { $count } more hours
+  }
+inbox-window-minutes = { $count ->
+    [one] Free replies for { $count } more minute
+   *[other] Free replies for { $count } more minutes
+  }
+inbox-window-closed = The customer's 24-hour window is closed: only approved templates can be sent.
+inbox-live-lost = Connection lost. Reconnecting…
+inbox-live-catching-up = Catching up on missed messages…
+inbox-error-network = The message was not sent: there is no connection. Try again.
+inbox-error-required = Write a message first.
+inbox-template-label = Template: { $name }
+inbox-file = File
+inbox-kind-IMAGE = Photo
+inbox-kind-AUDIO = Audio
+inbox-kind-VIDEO = Video
+inbox-kind-DOCUMENT = Document
+inbox-kind-STICKER = Sticker
+inbox-kind-LOCATION = Location
+inbox-kind-CONTACTS = Contact card
+inbox-kind-INTERACTIVE = Button reply
+inbox-kind-REACTION = Reaction
+inbox-kind-UNSUPPORTED = This kind of message cannot be shown here.
+channel-WHATSAPP = WhatsApp
+channel-SMS = SMS
+channel-EMAIL = E-mail
+
+# Lead page, listings, pipeline (pages/lead.rs, listings.rs, listing.rs, pipeline.rs)
+lead-page-profile = Profile
+lead-page-lost-reason = Lost reason
+lead-page-change-status = Status
+lead-page-lost-reason-if-lost = Lost reason (when lost)
+lead-page-save-status = Change status
+lead-page-assign-to = Assign to
+lead-page-requirements = Requirements
+lead-page-no-requirements = No requirements recorded yet.
+lead-page-timeline = Timeline
+lead-page-timeline-empty = Nothing has happened with this lead yet.
+lead-page-done = Done
+lead-page-due = Due
+lead-page-quick-actions = Quick actions
+lead-page-times-utc = Times are in UTC.
+lead-page-log-call = Log a call
+lead-page-call-summary = What was said
+lead-page-details = Details
+lead-page-add-task = Add a task
+lead-page-task-title = Task
+lead-page-schedule-viewing = Schedule a viewing
+lead-page-viewing-title = Viewing
+lead-page-viewing-when = Date and time
+lead-page-viewing-listing = Listing
+lead-page-no-listing = No listing
+lead-page-matches = Matching listings
+lead-page-no-matches = No available listing fits yet.
+match-score = { $count }% match
+req-types = Property types
+req-communities = Communities
+req-bedrooms = Bedrooms (at least)
+timeline-CALL = Call
+timeline-TASK = Task
+timeline-VIEWING = Viewing
+timeline-NOTE = Note
+timeline-MEETING = Meeting
+timeline-status = Status changed
+timeline-arrow = →
+timeline-in = received
+timeline-out = sent
+timeline-private-note = private note
+timeline-attachment = (attachment)
+flash-status-changed = Status changed.
+flash-assigned = Lead assigned.
+flash-activity-added = Added to the timeline.
+flash-deal-moved = Deal moved.
+flash-lost-reason-required = A lost lead needs a reason.
+flash-lost-reason-not-allowed = A reason is only kept for lost leads: clear it first.
+flash-forbidden = You are not allowed to make this change.
+flash-invalid-assignee = Choose an active user of the agency.
+flash-title-required = Write a title first.
+flash-invalid-date = The date is not valid.
+flash-invalid-listing = That listing cannot be used.
+flash-closed-final = This deal is closed: only a manager or an admin can move it again.
+flash-invalid-stage = Choose a stage.
+flash-invalid = Some of the input is not valid.
+
+listings-title = Listings
+listings-search-hint = Reference, title, city…
+listings-on-page = { $count ->
+    [0] No listings match.
+    [one] Showing { $count } listing.
+   *[other] Showing { $count } listings.
+  }
+listing-title = Title
+listing-reference = Reference
+listing-type = Type
+listing-purpose = Purpose
+listing-city = City
+listing-community = Community
+listing-bedrooms = Bedrooms
+listing-bathrooms = Bathrooms
+listing-area = Area
+listing-area-value = { $name } m²
+listing-price = Price
+listing-agent = Listing agent
+listing-owner = Owner
+listing-owner-phone = Owner's phone
+listing-photos = Photos
+listing-no-photos = No photos yet.
+listing-photo-alt = Photo of { $name }
+listing-details = Details
+listing-permit = Permit number
+listing-permit-expiry = Permit expires
+listing-matches = Matching leads
+listing-no-matches = No open lead fits this listing yet.
+listing-text-ar = Arabic
+listing-text-en = English
+permit-expired = The advertising permit has expired: renew it before advertising this listing.
+permit-expires-soon = { $count ->
+    [0] The advertising permit expires today.
+    [one] The advertising permit expires tomorrow.
+   *[other] The advertising permit expires in { $count } days.
+  }
+purpose-SALE = For sale
+purpose-RENT = For rent
+ptype-APARTMENT = Apartment
+ptype-VILLA = Villa
+ptype-TOWNHOUSE = Townhouse
+ptype-PENTHOUSE = Penthouse
+ptype-OFFICE = Office
+ptype-SHOP = Shop
+ptype-WAREHOUSE = Warehouse
+ptype-LAND = Land
+listing-status-DRAFT = Draft
+listing-status-AVAILABLE = Available
+listing-status-RESERVED = Reserved
+listing-status-SOLD = Sold
+listing-status-RENTED = Rented
+listing-status-WITHDRAWN = Withdrawn
+
+pipeline-title = Pipeline
+pipeline-help = Drag a deal to another stage, or choose the stage in its menu and press Move.
+pipeline-hidden-lead = A lead you cannot see
+pipeline-closed-final = Closed: final for agents.
+pipeline-move-to = Stage
+pipeline-move = Move
+pipeline-empty-stage = No deals.
+pipeline-more = More deals than shown: the newest are listed.
+deals-count = { $count ->
+    [0] no deals
+    [one] { $count } deal
+   *[other] { $count } deals
+  }
+stage-OFFER = Offer
+stage-RESERVATION = Reservation
+stage-CONTRACT = Contract
+stage-CLOSED_WON = Won
+stage-CLOSED_LOST = Lost
+
+# Dashboard, tasks and viewings, settings (pages/dashboard.rs, tasks.rs, settings.rs)
+dashboard-title = Dashboard
+dashboard-scope-ADMIN = Counted over the whole agency.
+dashboard-scope-MANAGER = Counted over your team's leads and deals, and the unassigned leads.
+dashboard-scope-AGENT = Counted over your own leads and deals.
+stat-new-today = New leads today
+stat-new-week = New leads in the last 7 days
+chart-sources = Leads by source
+chart-funnel = Deals by stage
+chart-response = Median time to first response, per agent (leads of the last 30 days)
+chart-listings = Listings by status
+chart-no-data = Nothing to show yet.
+duration-under-minute = under a minute
+duration-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+  }
+duration-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+  }
+duration-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+  }
+
+tasks-title = Tasks & viewings
+tasks-scope = Show
+tasks-scope-all = Everything I may see
+tasks-scope-mine = Assigned to me
+tasks-overdue = Overdue
+tasks-today = Today
+tasks-upcoming = Next 14 days
+tasks-count = { $count ->
+    [0] none
+    [one] { $count } item
+   *[other] { $count } items
+  }
+tasks-none-overdue = Nothing is overdue.
+tasks-none-today = Nothing is due today.
+tasks-none-upcoming = Nothing is due in the next 14 days.
+tasks-more = More are due than listed: the first 100 are shown.
+tasks-lead-hidden = A lead you cannot see
+tasks-done = Mark done
+tasks-reopen = Reopen
+tasks-done-named = Mark “{ $name }” done
+tasks-reopen-named = Reopen “{ $name }”
+tasks-times-utc = Times are in UTC.
+activity-TASK = Task
+activity-VIEWING = Viewing
+tasks-flash-done = Marked done.
+tasks-flash-reopened = Open again.
+tasks-forbidden = You may not change this task.
+
+save = Save
+settings-title = Settings
+settings-profile = Your profile
+settings-name = Name
+settings-language = Interface language
+settings-current-password = Current password
+settings-new-password = New password
+settings-password-hint = At least 10 characters. Your other devices will be signed out.
+settings-change-password = Change password
+settings-users = Users
+settings-role = Role
+settings-team = Team
+settings-active = Active
+settings-inactive = Deactivated
+settings-deactivate = Deactivate
+settings-activate = Activate
+settings-deactivate-named = Deactivate { $name }
+settings-activate-named = Activate { $name }
+settings-invite = Invite a user
+settings-invite-submit = Invite
+settings-no-team = No team
+settings-teams = Teams
+settings-no-teams = No teams yet.
+settings-no-manager = No manager
+settings-team-name = Team name
+settings-team-manager = Manager
+settings-team-create = Create the team
+settings-members = { $count ->
+    [0] no members
+    [one] { $count } member
+   *[other] { $count } members
+  }
+settings-channels = Channel accounts
+settings-no-channels = No channel accounts yet.
+settings-secrets-note = A saved secret is never shown again: each says only whether it is set.
+settings-secret-keep = Leave a secret empty to keep the stored one.
+settings-secret-set = set
+settings-secret-not-set = not set
+settings-sandbox = sandbox
+settings-channel-name = Name
+field-address = Number or address customers see
+field-phoneNumberId = Phone number ID
+field-wabaId = WhatsApp Business Account ID
+field-smsAccountSid = Account SID
+field-inboundAddress = Inbound address
+field-smtpHost = SMTP host
+field-smtpPort = SMTP port
+field-smtpUsername = SMTP user name
+field-accessToken = Access token
+field-appSecret = App secret
+field-verifyToken = Verify token
+field-authToken = Auth token
+field-inboundSecret = Inbound secret
+field-smtpPassword = SMTP password
+settings-saved-profile = Profile saved.
+settings-saved-password = Password changed. Your other devices were signed out.
+settings-saved-invited = User invited.
+settings-saved-deactivated = User deactivated.
+settings-saved-activated = User activated.
+settings-saved-team = Team created.
+settings-saved-channel = Channel account saved.
+settings-error-invalid = Check “{ $name }”: the value is not valid.
+settings-error-taken = “{ $name }” is already used.
+settings-error-wrong-password = The current password is wrong.
+settings-error-weak-password = The new password is too short: use at least 10 characters.
+settings-error-rate-limited = Too many attempts. Try again in a few minutes.
+settings-error-last-admin = The agency must keep at least one active admin.
+settings-forbidden = Only an admin may make this change.

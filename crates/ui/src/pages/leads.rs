@@ -5,7 +5,7 @@
 use askama::Template;
 
 use super::Opt;
-use crate::Shell;
+use crate::{Shell, Tr};
 
 /// A column a user may show or hide (the name and the actions are always shown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +112,41 @@ pub struct Header {
     /// `▲` or `▼` on the current sort column.
     pub arrow: Option<&'static str>,
     pub aria_sort: Option<&'static str>,
+}
+
+impl Header {
+    /// A column's header under the current order `sort` (a field, `-` in front for descending):
+    /// when `field` is that order it carries the arrow and `aria-sort`, and its link (`href` of
+    /// the new order) sorts the other way; otherwise the link sorts by it ascending. A column
+    /// without `field` does not sort.
+    pub fn sorted(
+        tr: Tr,
+        key: &'static str,
+        label_id: &str,
+        field: Option<&str>,
+        sort: &str,
+        href: impl Fn(&str) -> String,
+    ) -> Header {
+        let (desc, current) = match sort.strip_prefix('-') {
+            Some(f) => (true, f),
+            None => (false, sort),
+        };
+        let is_current = field == Some(current);
+        Header {
+            key,
+            label: tr.t(label_id),
+            pin_start: false,
+            sort_href: field.map(|f| href(&if is_current && !desc { format!("-{f}") } else { f.to_owned() })),
+            arrow: is_current.then_some(if desc { "▼" } else { "▲" }),
+            aria_sort: is_current.then_some(if desc { "descending" } else { "ascending" }),
+        }
+    }
+
+    /// The same header pinned at the inline start.
+    pub fn pinned(mut self) -> Header {
+        self.pin_start = true;
+        self
+    }
 }
 
 /// The filters as typed, to fill the form again.

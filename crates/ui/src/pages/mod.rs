@@ -1,7 +1,15 @@
 //! The pages' view models, one module per page.
 
+pub mod dashboard;
+pub mod inbox;
+pub mod lead;
 pub mod leads;
+pub mod listing;
+pub mod listings;
 pub mod login;
+pub mod pipeline;
+pub mod settings;
+pub mod tasks;
 
 /// One `<option>` of a select.
 #[derive(Debug, Clone, PartialEq, Eq)]

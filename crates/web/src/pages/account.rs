@@ -113,7 +113,7 @@ pub async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     if !check_form_csrf(&headers, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response();
+        return super::csrf_refused();
     }
     if let Some(token) = cookies::get(&headers, cookies::REFRESH)
         && let Err(e) = state.app.auth.logout(&token, host.tenant()).await
@@ -145,7 +145,7 @@ pub async fn switch_language(
     Form(form): Form<LanguageForm>,
 ) -> Response {
     if !check_form_csrf(&headers, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response();
+        return super::csrf_refused();
     }
     let Ok(locale) = Locale::parse(&form.locale) else {
         return (StatusCode::BAD_REQUEST, "unsupported language").into_response();

@@ -18,8 +18,8 @@ use ui::pages::Opt;
 use ui::pages::leads::{Cell, Column, Filters, Header, LeadsPage, Row};
 use ui::{Flash, Section, Tr};
 
-use super::html;
 use super::session::{Viewer, check_form_csrf, local_path};
+use super::{html, pick};
 use crate::AppState;
 use crate::cookies;
 
@@ -86,11 +86,6 @@ impl GridQuery {
     }
 }
 
-/// `GET /`: the leads grid until the dashboard exists.
-pub async fn home() -> Redirect {
-    Redirect::to("/leads")
-}
-
 /// `GET /leads`.
 pub async fn grid(
     State(state): State<AppState>,
@@ -133,16 +128,17 @@ pub async fn grid(
         }
         Err(e) => {
             tracing::error!(error = %e, "leads grid");
-            return (StatusCode::INTERNAL_SERVER_ERROR, tr.t("error-server")).into_response();
+            return super::server_error(tr);
         }
     };
     let users = colleagues(&state, &viewer).await;
     let names: HashMap<&str, &str> = users.iter().map(|(id, name, _)| (id.as_str(), name.as_str())).collect();
 
     let sort = if g.sort.is_empty() { "-createdAt" } else { g.sort.as_str() };
-    let mut headers_out = vec![header(&g, &tr, "name", "col-name", Some("name"), sort, true)];
+    let href = |order: &str| g.href(order, None);
+    let mut headers_out = vec![Header::sorted(tr, "name", "col-name", Some("name"), sort, href).pinned()];
     for c in &columns {
-        headers_out.push(header(&g, &tr, c.key(), &format!("col-{}", c.key()), c.sort_field(), sort, false));
+        headers_out.push(Header::sorted(tr, c.key(), &format!("col-{}", c.key()), c.sort_field(), sort, href));
     }
     let rows = page.items.iter().map(|l| row(l, &columns, &names, tr, &viewer.tenant.currency)).collect::<Vec<_>>();
 
@@ -202,13 +198,8 @@ pub async fn grid(
     res
 }
 
-/// The values of a one-choice filter (`""` = any); unknown values are ignored.
-fn pick<T: serde::de::DeserializeOwned>(value: &str) -> Vec<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).map(|v| vec![v]).unwrap_or_default()
-}
-
 /// The agency's users the reader may see: `(id, name, role)`, by name.
-async fn colleagues(state: &AppState, viewer: &Viewer) -> Vec<(String, String, Role)> {
+pub(super) async fn colleagues(state: &AppState, viewer: &Viewer) -> Vec<(String, String, Role)> {
     let query = ListUsers {
         active: Some(true),
         page: PageQuery { limit: Some(100), ..PageQuery::default() },
@@ -220,33 +211,6 @@ async fn colleagues(state: &AppState, viewer: &Viewer) -> Vec<(String, String, R
             tracing::warn!(error = %e, "colleagues for the leads grid");
             Vec::new()
         }
-    }
-}
-
-fn header(
-    g: &GridQuery,
-    tr: &Tr,
-    key: &'static str,
-    label: &str,
-    field: Option<&str>,
-    sort: &str,
-    pin: bool,
-) -> Header {
-    let (desc, current) = match sort.strip_prefix('-') {
-        Some(f) => (true, f),
-        None => (false, sort),
-    };
-    let is_current = field == Some(current);
-    Header {
-        key,
-        label: tr.t(label),
-        pin_start: pin,
-        sort_href: field.map(|f| {
-            let next = if is_current && !desc { format!("-{f}") } else { f.to_owned() };
-            g.href(&next, None)
-        }),
-        arrow: is_current.then_some(if desc { "▼" } else { "▲" }),
-        aria_sort: is_current.then_some(if desc { "descending" } else { "ascending" }),
     }
 }
 
@@ -337,7 +301,7 @@ pub async fn bulk_assign(
 ) -> Response {
     let form = BulkForm::parse(&body);
     if !check_form_csrf(&headers, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response();
+        return super::csrf_refused();
     }
     if !viewer.manages() {
         return (StatusCode::FORBIDDEN, "only managers and admins assign in bulk").into_response();

@@ -1,14 +1,23 @@
 //! The web UI's pages (server-rendered HTML from the `ui` crate, with htmx for partial updates):
-//! sign-in and sign-out, the language switch, the leads grid, and the embedded assets. Pages are
-//! not API routes (they are not in [`crate::routes::table`] or the OpenAPI document); the page
+//! sign-in and sign-out, the language switch, the dashboard, the leads grid and a lead's page,
+//! the listings grid and a listing's page, the pipeline board, the inbox, tasks and viewings,
+//! settings, and the embedded assets.
+//! Pages are not API routes (they are not in [`crate::routes::table`] or the OpenAPI document); the page
 //! tests cover them, including who may see what.
 //!
 //! Every page reads through the same use cases (and so the same rules) as the API.
 
 pub mod account;
 pub mod assets;
+pub mod dashboard;
+pub mod inbox;
+pub mod lead;
 pub mod leads;
+pub mod listings;
+pub mod pipeline;
 pub mod session;
+pub mod settings;
+pub mod tasks;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -24,10 +33,36 @@ use crate::host::resolve_tenant;
 /// The pages' routes (merged into the application router).
 pub fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
-        .route("/", get(leads::home))
+        .route("/", get(dashboard::dashboard))
+        .route("/inbox", get(inbox::inbox))
+        .route("/inbox/list", get(inbox::list_fragment))
+        .route("/inbox/{id}", get(inbox::conversation))
+        .route("/inbox/{id}/messages/{message_id}", get(inbox::message_fragment))
+        .route("/inbox/{id}/older", get(inbox::older_fragment))
+        .route("/inbox/{id}/composer", get(inbox::composer_fragment))
+        .route("/inbox/{id}/send", post(inbox::send))
         .route("/leads", get(leads::grid))
         .route("/leads/assign", post(leads::bulk_assign))
+        .route("/leads/{id}", get(lead::page))
+        .route("/leads/{id}/status", post(lead::change_status))
+        .route("/leads/{id}/assign", post(lead::assign))
+        .route("/leads/{id}/activities", post(lead::add_activity))
+        .route("/listings", get(listings::grid))
+        .route("/listings/{id}", get(listings::page))
+        .route("/pipeline", get(pipeline::board))
+        .route("/pipeline/deals/{id}/stage", post(pipeline::move_deal))
         .route("/language", post(account::switch_language))
+        .route("/tasks", get(tasks::tasks))
+        .route("/tasks/{id}/done", post(tasks::done))
+        .route("/tasks/{id}/reopen", post(tasks::reopen))
+        .route("/settings", get(settings::settings))
+        .route("/settings/profile", post(settings::forms::profile))
+        .route("/settings/password", post(settings::forms::password))
+        .route("/settings/users", post(settings::forms::invite))
+        .route("/settings/users/{id}/deactivate", post(settings::forms::deactivate))
+        .route("/settings/users/{id}/activate", post(settings::forms::activate))
+        .route("/settings/teams", post(settings::forms::create_team))
+        .route("/settings/channels/{id}", post(settings::forms::update_channel))
         .route_layer(from_fn_with_state(state.clone(), session::require_viewer));
     Router::new()
         .route("/login", get(account::login_page).post(account::login))
@@ -47,6 +82,22 @@ pub fn html(page: impl Template) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
+}
+
+/// The value of a one-choice filter as a list for the use case (`""` = any); an unknown value is
+/// ignored, as a stale bookmark should be.
+pub(crate) fn pick<T: serde::de::DeserializeOwned>(value: &str) -> Vec<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map(|v| vec![v]).unwrap_or_default()
+}
+
+/// The answer to a form whose CSRF field is missing or wrong.
+pub(crate) fn csrf_refused() -> Response {
+    (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response()
+}
+
+/// The answer when a page fails on our side (the cause is logged where it happened).
+pub(crate) fn server_error(tr: Tr) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, tr.t("error-server")).into_response()
 }
 
 /// The answer for a page that does not exist or that the reader may not see (never told apart).

@@ -34,6 +34,8 @@ pub struct ListConversations {
     pub unassigned: bool,
     /// Conversations whose assignee is in this team.
     pub team_id: Option<String>,
+    /// The conversations of this lead (on every channel).
+    pub lead_id: Option<String>,
     pub channel: Option<ChannelKind>,
     pub status: Option<ConversationStatus>,
     pub limit: Option<u32>,
@@ -53,6 +55,9 @@ pub async fn list(db: &Db, actor: &Actor, q: ListConversations) -> Result<Page<C
     }
     if let Some(team) = q.team_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         all.push(json!({"assignee": {"is": {"teamId": team}}}));
+    }
+    if let Some(lead) = q.lead_id.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        all.push(json!({"leadId": lead}));
     }
     if let Some(kind) = q.channel {
         all.push(json!({"channelAccount": {"is": {"kind": kind.as_str()}}}));
@@ -123,6 +128,36 @@ pub async fn messages(db: &Db, actor: &Actor, id: &str, page: PageQuery) -> Resu
     let (rows, next_cursor) = split_page(rows, limit, &sort);
     let items = rows.into_iter().map(MessageView::from_row).collect::<Result<_, _>>()?;
     Ok(Page { items, next_cursor })
+}
+
+/// One message (or note) of a conversation, if the caller may read it; a message of another
+/// conversation, or one the rules hide, answers `NotFound` like a missing one.
+pub async fn message(
+    db: &Db,
+    actor: &Actor,
+    conversation_id: &str,
+    message_id: &str,
+) -> Result<MessageView, InboxError> {
+    let args = json!({"where": {"id": message_id, "conversationId": conversation_id}});
+    match actor.db(db).run("Message", "findFirst", &args).await? {
+        row @ Value::Object(_) => Ok(MessageView::from_row(row)?),
+        _ => Err(RecordError::NotFound("Message").into()),
+    }
+}
+
+/// The conversation's message with this provider id (the one a reply quotes), if the caller may
+/// read it.
+pub async fn message_by_provider_id(
+    db: &Db,
+    actor: &Actor,
+    conversation_id: &str,
+    provider_id: &str,
+) -> Result<Option<MessageView>, InboxError> {
+    let args = json!({"where": {"providerMessageId": provider_id, "conversationId": conversation_id}});
+    match actor.db(db).run("Message", "findFirst", &args).await? {
+        row @ Value::Object(_) => Ok(Some(MessageView::from_row(row)?)),
+        _ => Ok(None),
+    }
 }
 
 /// The caller's read marks of these conversations: conversation id → lastReadAt.

@@ -9,7 +9,7 @@ mod list;
 mod view;
 
 pub use actions::{AssignConversation, NewNote, SetStatus, add_note, assign, mark_read, set_status};
-pub use list::{ListConversations, MESSAGE_SORTS, get, list, messages};
+pub use list::{ListConversations, MESSAGE_SORTS, get, list, message, message_by_provider_id, messages};
 pub use view::{ChannelKind, ConversationStatus, ConversationView, MessageView};
 
 use chrono::{SecondsFormat, Utc};

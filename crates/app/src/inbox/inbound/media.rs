@@ -1,4 +1,4 @@
-//! Inbound WhatsApp media: a job, enqueued with the message that names it, fetches the file in
+//! Inbound WhatsApp media (MMS media: [`super::mms`]): a job, enqueued with the message that names it, fetches the file in
 //! Meta's two steps (`GET {graph}/{media-id}` for a short-lived URL, then `GET` that URL, both
 //! with the account's access token), checks its SHA-256, stores it under
 //! `{tenantId}/media/{uuid}-{name}` as a `File` of the lead, and links it to the message.
@@ -22,11 +22,31 @@ use crate::files::storage_key;
 use crate::inbox::channels::{Secret, lookup};
 use crate::jobs::JobEnv;
 
-/// WhatsApp's inbound size limit (larger files arrive as error 131052 instead).
-const MAX_MEDIA_BYTES: usize = 100 * 1024 * 1024;
+/// WhatsApp's inbound size limit (larger files arrive as error 131052 instead); MMS files are far
+/// smaller (Twilio: 5 MB a message).
+pub(super) const MAX_MEDIA_BYTES: usize = 100 * 1024 * 1024;
 /// The least time the download itself (up to 100 MB) may take; the lookup takes the provider
 /// call timeout (`channels.send_timeout_ms`).
-const MIN_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+pub(super) const MIN_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Media an inbound message names, fetched by a job enqueued with the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaFetch {
+    /// A WhatsApp media id ([`DownloadMedia`]).
+    Whatsapp(MediaRef),
+    /// An MMS's media URLs ([`super::mms::DownloadMms`]).
+    Mms(Vec<super::mms::MmsMedia>),
+}
+
+impl MediaFetch {
+    /// The job row that fetches this media for the stored message `message_id`.
+    pub fn job(&self, tenant_id: &str, account_id: &str, message_id: &str) -> Option<NewJob> {
+        match self {
+            MediaFetch::Whatsapp(media) => download_job(tenant_id, account_id, message_id, media),
+            MediaFetch::Mms(media) => super::mms::download_job(tenant_id, account_id, message_id, media),
+        }
+    }
+}
 
 /// The media of an inbound message, as the webhook names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +84,7 @@ struct MediaInfo {
 }
 
 /// A provider answer as a job error: 429 and 5xx are retried, other 4xx fail for good.
-fn http_error(step: &str, status: reqwest::StatusCode) -> JobError {
+pub(super) fn http_error(step: &str, status: reqwest::StatusCode) -> JobError {
     let message = format!("{step}: the provider answered {status}");
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         JobError::retry(message)
@@ -73,7 +93,7 @@ fn http_error(step: &str, status: reqwest::StatusCode) -> JobError {
     }
 }
 
-fn transport_error(step: &str, e: reqwest::Error) -> JobError {
+pub(super) fn transport_error(step: &str, e: reqwest::Error) -> JobError {
     JobError::retry(format!("{step}: {}", if e.is_timeout() { "timed out".to_owned() } else { e.to_string() }))
 }
 
@@ -82,7 +102,12 @@ fn file_name(media: &MediaRef, mime: &str) -> String {
     if let Some(name) = media.filename.as_deref().filter(|n| !n.trim().is_empty()) {
         return name.to_owned();
     }
-    let ext = match mime.split(';').next().unwrap_or_default().trim() {
+    format!("{}.{}", media.media_id, extension(mime))
+}
+
+/// The usual file extension of a media type (`bin` for the rest).
+pub(super) fn extension(mime: &str) -> &'static str {
+    match mime.split(';').next().unwrap_or_default().trim() {
         "image/jpeg" => "jpg",
         "image/png" => "png",
         "image/webp" => "webp",
@@ -92,10 +117,68 @@ fn file_name(media: &MediaRef, mime: &str) -> String {
         "audio/mp4" => "m4a",
         "video/mp4" => "mp4",
         "video/3gpp" => "3gp",
+        "image/gif" => "gif",
         "application/pdf" => "pdf",
         _ => "bin",
-    };
-    format!("{}.{ext}", media.media_id)
+    }
+}
+
+/// Stores downloaded media under `{tenantId}/media/…` as a file of lead `lead_id`; its id.
+pub(super) async fn store_file(
+    env: &JobEnv,
+    lead_id: &str,
+    name: &str,
+    mime: &str,
+    bytes: Bytes,
+) -> Result<String, JobError> {
+    let tenant = &env.actor.tenant_id;
+    let key = storage_key(tenant, "media", name);
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    env.app.files.put(&key, bytes).await.map_err(|e| JobError::retry(format!("cannot store the media: {e}")))?;
+    let file = env
+        .client
+        .run(
+            "File",
+            "create",
+            &json!({"data": {
+                "tenantId": tenant,
+                "ownerType": "lead",
+                "ownerId": lead_id,
+                "name": name,
+                "contentType": crate::files::essence(mime),
+                "size": size,
+                "storageKey": key,
+                "createdById": null,
+            }, "select": {"id": true}}),
+        )
+        .await
+        .map_err(job_error)?;
+    Ok(file.get("id").and_then(Value::as_str).unwrap_or_default().to_owned())
+}
+
+/// Writes `data` on message `message_id` and records `message.updated` (receivers re-read it;
+/// `message.received` again would read as a second message).
+pub(super) async fn update_message(
+    env: &JobEnv,
+    message_id: &str,
+    conversation_id: &str,
+    data: Value,
+) -> Result<(), JobError> {
+    env.client
+        .run("Message", "update", &json!({"where": {"id": message_id}, "data": data, "select": {"id": true}}))
+        .await
+        .map_err(job_error)?;
+    crate::inbox::events::record(
+        &env.app.db,
+        &env.app.events,
+        &env.actor.tenant_id,
+        crate::inbox::events::EventKind::MessageUpdated,
+        conversation_id,
+        Some(message_id),
+    )
+    .await
+    .map_err(job_error)?;
+    Ok(())
 }
 
 impl Job for DownloadMedia {
@@ -181,48 +264,11 @@ impl Job for DownloadMedia {
         }
         let mime = info.mime_type.or(self.media.mime_type.clone()).unwrap_or_else(|| "application/octet-stream".into());
         let name = file_name(&self.media, &mime);
-        let key = storage_key(tenant, "media", &name);
-        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        env.app.files.put(&key, bytes).await.map_err(|e| JobError::retry(format!("cannot store the media: {e}")))?;
-        let file = env
-            .client
-            .run(
-                "File",
-                "create",
-                &json!({"data": {
-                    "tenantId": tenant,
-                    "ownerType": "lead",
-                    "ownerId": lead_id,
-                    "name": name,
-                    "contentType": crate::files::essence(&mime),
-                    "size": size,
-                    "storageKey": key,
-                    "createdById": null,
-                }, "select": {"id": true}}),
-            )
-            .await
-            .map_err(job_error)?;
-        let file_id = file.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-        env.client
-            .run(
-                "Message",
-                "update",
-                &json!({"where": {"id": self.message_id}, "data": {"mediaFileId": file_id}, "select": {"id": true}}),
-            )
-            .await
-            .map_err(job_error)?;
+        let size = bytes.len();
+        let file_id = store_file(env, &lead_id, &name, &mime, bytes).await?;
         // The message changed (it has its file now): receivers re-read it (`message_updated`).
         let conversation_id = message.get("conversationId").and_then(Value::as_str).unwrap_or_default();
-        crate::inbox::events::record(
-            &env.app.db,
-            &env.app.events,
-            tenant,
-            crate::inbox::events::EventKind::MessageUpdated,
-            conversation_id,
-            Some(&self.message_id),
-        )
-        .await
-        .map_err(job_error)?;
+        update_message(env, &self.message_id, conversation_id, json!({"mediaFileId": file_id})).await?;
         Ok(json!({"fileId": file_id, "size": size}))
     }
 }

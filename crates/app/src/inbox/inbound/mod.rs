@@ -9,10 +9,11 @@
 //!
 //! Parts: [`whatsapp`], [`sms`], [`email`] (accepting each provider's webhook and its job),
 //! [`receive`] (what all channels share: identity → lead → conversation → message → event),
-//! [`media`] (downloading WhatsApp media into file storage).
+//! [`media`] (downloading WhatsApp media into file storage), [`mms`] (the same for MMS media).
 
 pub mod email;
 pub mod media;
+pub mod mms;
 pub mod receive;
 pub mod sms;
 pub mod whatsapp;

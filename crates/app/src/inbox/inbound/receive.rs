@@ -1,7 +1,8 @@
 //! What every channel does with an inbound message, once its delivery is authenticated: find or
 //! make the sender's identity and lead (a new lead is routed like any other), find or open the
-//! conversation, insert the message once (a provider id seen again is skipped), move the
-//! conversation's last-message time, preview and WhatsApp window, and emit `message.received`.
+//! conversation, insert the message once (a provider id seen again is skipped) together with the
+//! conversation's last-message time, preview and WhatsApp window (one transaction), and emit
+//! `message.received`.
 //! Also: moving an outbound message's status forward.
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -9,7 +10,7 @@ use jobs::JobError;
 use serde_json::{Value, json};
 use store::{Client, StoreError};
 
-use super::media::{MediaRef, download_job};
+use super::media::MediaFetch;
 use crate::inbox::channels::ChannelKind;
 use crate::inbox::events::{self, EventKind};
 use crate::jobs::JobEnv;
@@ -54,7 +55,7 @@ pub struct Incoming {
     pub thread_ids: Vec<String>,
     pub thread_conversation: Option<String>,
     /// Media to download after the message is stored (enqueued in the same transaction).
-    pub media: Option<MediaRef>,
+    pub media: Option<MediaFetch>,
 }
 
 /// A stored inbound message.
@@ -120,19 +121,21 @@ pub async fn receive(env: &JobEnv, m: Incoming) -> Result<Option<Received>, JobE
     if seen.is_object() {
         return Ok(None);
     }
-    let conversation = match threaded(client, &m).await? {
-        Some(c) => c,
+    let target = match threaded(client, &m).await? {
+        Some(row) => Target::Stored { row, reopen: false },
         None => {
             let (identity_id, lead) = identity(env, &m).await?;
             conversation_of(env, &m, &identity_id, &lead).await?
         }
     };
-    let conversation_id = id_of(&conversation).ok_or_else(|| JobError::fatal("a conversation without an id"))?;
-    let lead_id = conversation.get("leadId").and_then(Value::as_str).unwrap_or_default().to_owned();
 
-    let data = json!({
+    // The message and the conversation's last-message time, preview and WhatsApp window are one
+    // write: no reader sees the message without the window it opens (a reply then would be
+    // refused), nor a new conversation without its window; a crash leaves both or neither.
+    let message_id = uuid::Uuid::new_v4().to_string();
+    let message = json!({
+        "id": message_id,
         "tenantId": env.actor.tenant_id,
-        "conversationId": conversation_id,
         "channelAccountId": m.account_id,
         "channel": m.channel.as_str(),
         "direction": "IN",
@@ -145,39 +148,72 @@ pub async fn receive(env: &JobEnv, m: Incoming) -> Result<Option<Received>, JobE
         "authorId": null,
         "sentAt": iso(m.at),
     });
-    let args = json!({"data": data, "select": {"id": true}});
-    let created = match &m.media {
-        Some(media) => client
-            .create_and_enqueue("Message", &args, |row| {
-                let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
-                download_job(&env.actor.tenant_id, &m.account_id, id, media).into_iter().collect()
-            })
-            .await
-            .map(|(row, jobs)| (row, !jobs.is_empty())),
-        None => client.run("Message", "create", &args).await.map(|row| (row, false)),
+    let preview = preview(m.kind, m.body.as_deref());
+    let media_jobs = |_: &serde_json::Map<String, Value>| -> Vec<jobs::NewJob> {
+        let media = m.media.as_ref();
+        media.and_then(|media| media.job(&env.actor.tenant_id, &m.account_id, &message_id)).into_iter().collect()
     };
-    let (row, queued) = match created {
+    let select = json!({"id": true, "leadId": true});
+    let written = match &target {
+        Target::Stored { row, reopen } => {
+            let mut data = touched(Some(row), &m.channel, m.at, preview);
+            if *reopen {
+                data.insert("status".into(), json!("OPEN"));
+                data.insert("snoozedUntil".into(), Value::Null);
+            }
+            data.insert("messages".into(), json!({"create": message}));
+            let args = json!({"where": {"id": id_of(row)}, "data": data, "select": select});
+            client.update_and_enqueue("Conversation", &args, media_jobs).await
+        }
+        Target::New(fields) => {
+            let mut data = fields.clone();
+            data.extend(touched(None, &m.channel, m.at, preview));
+            data.insert("messages".into(), json!({"create": message}));
+            client.create_and_enqueue("Conversation", &json!({"data": data, "select": select}), media_jobs).await
+        }
+    };
+    let (conversation, queued) = match written {
         Ok(done) => done,
-        // Another worker stored the same delivery a moment ago.
+        // Another worker stored the same delivery a moment ago (the whole write is undone).
         Err(StoreError::UniqueViolation { .. }) => return Ok(None),
         Err(e) => return Err(job_error(e)),
     };
-    if queued {
+    if !queued.is_empty() {
         env.app.job_wake.notify_one();
     }
-    let message_id = id_of(&row).ok_or_else(|| JobError::fatal("a message without an id"))?;
-    touch(env, &conversation, &m.channel, m.at, preview(m.kind, m.body.as_deref())).await?;
-    events::record(
-        &env.app.db,
-        &env.app.events,
-        &env.actor.tenant_id,
-        EventKind::MessageReceived,
-        &conversation_id,
-        Some(&message_id),
-    )
-    .await
-    .map_err(job_error)?;
+    let conversation_id = id_of(&conversation).ok_or_else(|| JobError::fatal("a conversation without an id"))?;
+    let lead_id = conversation.get("leadId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let first_event = match &target {
+        Target::Stored { reopen: true, .. } => Some(EventKind::ConversationStatus),
+        // Born assigned (the lead's agent): the agent learns of it as of any assignment.
+        Target::New(fields) if fields.get("assigneeId").is_some_and(|a| !a.is_null()) => {
+            Some(EventKind::ConversationAssigned)
+        }
+        _ => None,
+    };
+    let to_emit =
+        first_event.map(|kind| (kind, None)).into_iter().chain([(EventKind::MessageReceived, Some(&message_id))]);
+    for (kind, message) in to_emit {
+        events::record(
+            &env.app.db,
+            &env.app.events,
+            &env.actor.tenant_id,
+            kind,
+            &conversation_id,
+            message.map(String::as_str),
+        )
+        .await
+        .map_err(job_error)?;
+    }
     Ok(Some(Received { message_id, conversation_id, lead_id }))
+}
+
+/// Where an inbound message goes.
+enum Target {
+    /// A stored conversation; `reopen` when it is closed or snoozed.
+    Stored { row: Value, reopen: bool },
+    /// A new conversation's fields: it is created with its first message.
+    New(serde_json::Map<String, Value>),
 }
 
 /// The conversation an e-mail answers: the one holding a message it replies to, else the one its
@@ -326,11 +362,11 @@ async fn new_lead(env: &JobEnv, m: &Incoming) -> Result<(Value, bool), JobError>
     }
 }
 
-/// The identity's latest conversation (reopened when closed or snoozed), else a new one
+/// The identity's latest conversation (to reopen when closed or snoozed), else a new one
 /// assigned to the lead's assignee.
-async fn conversation_of(env: &JobEnv, m: &Incoming, identity_id: &str, lead: &Value) -> Result<Value, JobError> {
-    let client = &env.client;
-    let latest = client
+async fn conversation_of(env: &JobEnv, m: &Incoming, identity_id: &str, lead: &Value) -> Result<Target, JobError> {
+    let latest = env
+        .client
         .run(
             "Conversation",
             "findMany",
@@ -339,30 +375,9 @@ async fn conversation_of(env: &JobEnv, m: &Incoming, identity_id: &str, lead: &V
         )
         .await
         .map_err(job_error)?;
-    if let Some(c) = first(latest) {
-        if c.get("status").and_then(Value::as_str) != Some("OPEN") {
-            let id = id_of(&c).unwrap_or_default();
-            let row = client
-                .run(
-                    "Conversation",
-                    "update",
-                    &json!({"where": {"id": id}, "data": {"status": "OPEN", "snoozedUntil": null}}),
-                )
-                .await
-                .map_err(job_error)?;
-            events::record(
-                &env.app.db,
-                &env.app.events,
-                &env.actor.tenant_id,
-                EventKind::ConversationStatus,
-                &id,
-                None,
-            )
-            .await
-            .map_err(job_error)?;
-            return Ok(row);
-        }
-        return Ok(c);
+    if let Some(row) = first(latest) {
+        let reopen = row.get("status").and_then(Value::as_str) != Some("OPEN");
+        return Ok(Target::Stored { row, reopen });
     }
     let data = json!({
         "tenantId": env.actor.tenant_id,
@@ -372,47 +387,33 @@ async fn conversation_of(env: &JobEnv, m: &Incoming, identity_id: &str, lead: &V
         "assigneeId": lead.get("assigneeId").cloned().unwrap_or(Value::Null),
         "status": "OPEN",
     });
-    let row = client.run("Conversation", "create", &json!({"data": data})).await.map_err(job_error)?;
-    // Born assigned (the lead's agent): the agent learns of it as of any assignment.
-    if row.get("assigneeId").is_some_and(|a| !a.is_null()) {
-        let id = id_of(&row).unwrap_or_default();
-        events::record(&env.app.db, &env.app.events, &env.actor.tenant_id, EventKind::ConversationAssigned, &id, None)
-            .await
-            .map_err(job_error)?;
+    match data {
+        Value::Object(fields) => Ok(Target::New(fields)),
+        _ => Err(JobError::fatal("conversation fields are not an object")),
     }
-    Ok(row)
 }
 
-/// Moves the conversation's last-message time and preview (never backwards) and, for WhatsApp,
-/// the customer-service window.
-async fn touch(
-    env: &JobEnv,
-    conversation: &Value,
+/// What a message at `at` changes on its conversation (`None`: a new one): the last-message time
+/// and preview (never backwards) and, for WhatsApp, the customer-service window.
+fn touched(
+    conversation: Option<&Value>,
     channel: &ChannelKind,
     at: DateTime<Utc>,
     preview: String,
-) -> Result<(), JobError> {
-    let id = id_of(conversation).unwrap_or_default();
+) -> serde_json::Map<String, Value> {
     let mut data = serde_json::Map::new();
-    let last = parse_time(conversation.get("lastMessageAt"));
+    let last = parse_time(conversation.and_then(|c| c.get("lastMessageAt")));
     if last.is_none_or(|l| at >= l) {
         data.insert("lastMessageAt".into(), json!(iso(at)));
         data.insert("lastMessagePreview".into(), json!(preview));
     }
     if *channel == ChannelKind::Whatsapp {
         let closes = at + WHATSAPP_WINDOW;
-        if parse_time(conversation.get("windowClosesAt")).is_none_or(|w| closes > w) {
+        if parse_time(conversation.and_then(|c| c.get("windowClosesAt"))).is_none_or(|w| closes > w) {
             data.insert("windowClosesAt".into(), json!(iso(closes)));
         }
     }
-    if data.is_empty() {
-        return Ok(());
-    }
-    env.client
-        .run("Conversation", "update", &json!({"where": {"id": id}, "data": data, "select": {"id": true}}))
-        .await
-        .map_err(job_error)?;
-    Ok(())
+    data
 }
 
 /// The list preview of a message: its text, else its type in brackets.

@@ -2,7 +2,7 @@
 //! verified with `X-Twilio-Signature` against the configured public URL (`server.public_url` +
 //! the path and query Twilio requested) and the auth token of the account the number belongs
 //! to; recorded as a job carrying the form. STOP/START keywords mark the sender's identity opted
-//! out or in.
+//! out or in. An MMS's media (`NumMedia`, `MediaUrl{N}`) is downloaded by [`super::mms`].
 
 use jobs::{Job, JobCtx, JobError, new_job};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use channels::sms::{self, MessageStatus, OptKeyword};
 use domain::PhoneE164;
 
+use super::media::MediaFetch;
+use super::mms::{self, MmsMedia};
 use super::receive::{self, Incoming, OutStatus, Sender, StatusChange, job_account, job_error};
 use super::{InboundError, job_actor};
 use crate::App;
@@ -117,8 +119,10 @@ async fn inbound(env: &JobEnv, account_id: &str, form: &[(String, String)]) -> R
     let msg = sms::parse_inbound(form).map_err(|e| JobError::fatal(e.to_string()))?;
     let phone = PhoneE164::parse_international(&msg.from).ok().map(|p| p.as_str().to_owned());
     let address = phone.clone().unwrap_or_else(|| msg.from.trim().to_owned());
-    let media: Vec<Value> = msg.media.iter().map(|m| json!({"url": m.url, "contentType": m.content_type})).collect();
-    let kind = if msg.body.trim().is_empty() && !media.is_empty() { "IMAGE" } else { "TEXT" };
+    let media: Vec<MmsMedia> =
+        msg.media.iter().map(|m| MmsMedia { url: m.url.clone(), content_type: m.content_type.clone() }).collect();
+    // An MMS is of its (first) file's type, its text the caption, as a WhatsApp file's is.
+    let kind = if media.is_empty() { "TEXT" } else { mms::message_type(&media) };
     let incoming = Incoming {
         account_id: account_id.to_owned(),
         channel: ChannelKind::Sms,
@@ -131,7 +135,7 @@ async fn inbound(env: &JobEnv, account_id: &str, form: &[(String, String)]) -> R
         reply_to: None,
         thread_ids: Vec::new(),
         thread_conversation: None,
-        media: None,
+        media: (!media.is_empty()).then(|| MediaFetch::Mms(media.clone())),
     };
     let stored = receive::receive(env, incoming).await?;
     let mut opted = Value::Null;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use channels::whatsapp::{self as wa, DeliveryStatus, InboundMessage, MessageKind, StatusUpdate};
 use domain::PhoneE164;
 
-use super::media::MediaRef;
+use super::media::{MediaFetch, MediaRef};
 use super::receive::{self, Incoming, OutStatus, Sender, StatusChange, StatusOutcome, job_account};
 use super::{InboundError, job_actor};
 use crate::App;
@@ -226,7 +226,7 @@ fn incoming(account_id: &str, m: &InboundMessage) -> Option<Incoming> {
         reply_to,
         thread_ids: Vec::new(),
         thread_conversation: None,
-        media,
+        media: media.map(MediaFetch::Whatsapp),
     })
 }
 

@@ -4,8 +4,12 @@
 //!
 //! | call | authenticates | answers |
 //! |---|---|---|
-//! | `POST /sandbox/whatsapp/{version}/{phone_number_id}/messages` | `Authorization: Bearer` = the account's access token | `200 {"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid.…"}]}`; a read mark `{"success":true}`; `401` code 190; `404` code 100 (no sandbox account); `400` code 100 |
-//! | `POST /sandbox/twilio/2010-04-01/Accounts/{sid}/Messages.json` | basic auth `sid:auth token` | `201` a message resource (`status: queued`); `401` 20003; `404` 20404; `400` 21602/21603/21604 |
+//! | `POST /sandbox/whatsapp/{version}/{phone_number_id}/messages` | `Authorization: Bearer` = the account's access token | `200 {"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid.…"}]}`; a read mark `{"success":true}`; `401` code 190; `404` code 100 (no sandbox account); `400` code 100; `400` code 131026 (`#fail`) |
+//! | `POST /sandbox/twilio/2010-04-01/Accounts/{sid}/Messages.json` | basic auth `sid:auth token` | `201` a message resource (`status: queued`); `401` 20003; `404` 20404; `400` 21602/21603/21604; `400` 21211 (`#fail`) |
+//!
+//! Failures on demand: a text (or a file's caption) containing [`FAIL_MARKER`] (`#fail`) is refused
+//! the way the provider refuses an undeliverable message — Graph `400` code 131026 "Message
+//! Undeliverable"; Twilio `400` code 21211 (invalid `To`) — and no status webhook follows.
 //!
 //! After a WhatsApp send: `sent`, `delivered`, `read` to `/webhooks/whatsapp`; after an SMS:
 //! `sent`, `delivered` to `/webhooks/sms/status` (SMS has no read receipts), each a
@@ -97,6 +101,18 @@ pub async fn whatsapp_send(
         None => return invalid("The parameter type is required."),
         _ => {}
     }
+    // A text's body, or a file's caption (`{"type": "image", "image": {"caption": …}}`).
+    let kind = request["type"].as_str().unwrap_or_default();
+    let text = request["text"]["body"].as_str().or(request[kind]["caption"].as_str());
+    if text.is_some_and(fails_on_demand) {
+        return Ok(Answer {
+            status: 400,
+            body: json!({"error": {"message": "(#131026) Message Undeliverable", "type": "OAuthException",
+                                   "code": 131026,
+                                   "error_data": {"messaging_product": "whatsapp", "details": "Message Undeliverable."},
+                                   "fbtrace_id": "sandbox"}}),
+        });
+    }
     let wamid = format!("wamid.SANDBOX{}", random_hex().to_uppercase());
     let recipient = digits(to);
     if let Some(secret) = account.secret(&app.channels.secrets, Secret::AppSecret) {
@@ -136,6 +152,9 @@ pub async fn twilio_send(
     }
     let Some(to) = field("To") else { return Ok(twilio_error(400, 21604, "A 'To' phone number is required.")) };
     let Some(body) = field("Body") else { return Ok(twilio_error(400, 21602, "Message body is required.")) };
+    if fails_on_demand(body) {
+        return Ok(twilio_error(400, 21211, &format!("The 'To' number {to} is not a valid phone number.")));
+    }
     let sid = format!("SM{}", random_hex());
     let now = chrono::Utc::now().to_rfc2822();
     let uri = format!("/2010-04-01/Accounts/{account_sid}/Messages/{sid}");
@@ -152,6 +171,15 @@ pub async fn twilio_send(
         tokio::spawn(sms_statuses(sandbox, public_url, token, status));
     }
     Ok(Answer { status: 201, body: answer })
+}
+
+/// The marker that makes the sandbox refuse a send, as the provider refuses a message it cannot
+/// deliver, so a demo can show the failure path.
+pub const FAIL_MARKER: &str = "#fail";
+
+/// Whether a send's text asks the sandbox to fail it (`#fail` anywhere, any case).
+fn fails_on_demand(text: &str) -> bool {
+    text.to_lowercase().contains(FAIL_MARKER)
 }
 
 /// How many SMS segments `body` takes (GSM-7 text: 160, else UCS-2: 70; concatenated: 153 / 67).

@@ -73,6 +73,7 @@ pub async fn list_conversations(
         mine: q.mine.unwrap_or(false),
         unassigned: q.unassigned.unwrap_or(false),
         team_id: q.team_id,
+        lead_id: None,
         channel,
         status,
         limit: q.limit,

@@ -1,0 +1,279 @@
+//! From the inbox use cases' views to the page's view models: list items, bubbles (ticks, the
+//! failure in the reader's language, files, the quoted message) and the composer (free text, or
+//! WhatsApp templates once the customer's 24-hour window has closed).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use app::inbox::conversations::{ConversationView, MessageView};
+use app::inbox::senders::agent_message;
+use ui::Tr;
+use ui::format;
+use ui::pages::Opt;
+use ui::pages::inbox::{Attachment, Bubble, Channel, Composer, ComposerMode, ConversationItem, Ticks, Window};
+
+/// How much of a quoted message a reply shows.
+const QUOTE_CHARS: usize = 140;
+
+pub(super) fn channel(c: &ConversationView) -> Channel {
+    Channel::parse(c.channel.as_str()).unwrap_or(Channel::Whatsapp)
+}
+
+/// One conversation of the list.
+pub(super) fn item(c: &ConversationView, tr: Tr, href: String, open: Option<&str>) -> ConversationItem {
+    ConversationItem {
+        id: c.id.clone(),
+        href,
+        lead_name: c.lead_name.clone().or_else(|| c.customer_address.clone()).unwrap_or_default(),
+        channel: channel(c),
+        preview: c.last_message_preview.clone().filter(|p| !p.trim().is_empty()),
+        time: c.last_message_at.as_deref().map(|t| format::date_time(t, tr.locale)),
+        time_iso: c.last_message_at.clone(),
+        unread: c.unread_count,
+        current: open == Some(c.id.as_str()),
+    }
+}
+
+/// The words for a failed message, in the reader's language: the code's own words when it has
+/// them; else what was stored when it failed (in its author's language); else a general text.
+pub(super) fn failure(m: &MessageView, tr: Tr) -> String {
+    let code = m.error_code.as_deref().unwrap_or_default();
+    // Status webhooks store the provider's bare code (`131047`), the delivery job a prefixed one.
+    let code = if code.contains(':') || code.is_empty() {
+        code.to_owned()
+    } else {
+        format!("{}:{code}", m.channel.as_str().to_ascii_lowercase())
+    };
+    let words = agent_message(&code, tr.locale);
+    let general = agent_message("", tr.locale);
+    match m.error_message.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(stored) if words == general => stored.to_owned(),
+        _ => words.to_owned(),
+    }
+}
+
+fn content_str<'a>(content: Option<&'a Value>, path: &[&str]) -> Option<&'a str> {
+    let mut v = content?;
+    for key in path {
+        v = v.get(key)?;
+    }
+    v.as_str()
+}
+
+const MEDIA_TYPES: [&str; 5] = ["IMAGE", "AUDIO", "VIDEO", "DOCUMENT", "STICKER"];
+
+/// The message's files: the linked one, then an e-mail's other attachments.
+fn attachments(m: &MessageView, tr: Tr) -> Vec<Attachment> {
+    let content = m.content.as_ref();
+    let mut out = Vec::new();
+    if let Some(id) = &m.media_file_id {
+        let content_type = content_str(content, &["media", "contentType"])
+            .or_else(|| content_str(content, &["media", "mimeType"]))
+            .unwrap_or_default();
+        let attached = content
+            .and_then(|c| c.get("attachments"))
+            .and_then(Value::as_array)
+            .and_then(|all| all.iter().find(|a| a.get("fileId").and_then(Value::as_str) == Some(id.as_str())));
+        let name = content_str(content, &["media", "name"])
+            .or_else(|| content_str(content, &["media", "filename"]))
+            .or_else(|| attached.and_then(|a| a.get("name")).and_then(Value::as_str))
+            .map(str::to_owned)
+            .unwrap_or_else(|| media_label(&m.r#type, tr));
+        let image = matches!(m.r#type.as_str(), "IMAGE" | "STICKER")
+            || content_type.starts_with("image/")
+            || attached
+                .and_then(|a| a.get("contentType"))
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.starts_with("image/"));
+        out.push(Attachment { href: format!("/api/v1/files/{id}"), name, image });
+    }
+    let others = content.and_then(|c| c.get("attachments")).and_then(Value::as_array);
+    for a in others.into_iter().flatten() {
+        let Some(id) = a.get("fileId").and_then(Value::as_str) else { continue };
+        if a.get("inline") == Some(&Value::Bool(true)) || m.media_file_id.as_deref() == Some(id) {
+            continue;
+        }
+        let name = a.get("name").and_then(Value::as_str).map_or_else(|| tr.t("inbox-file"), str::to_owned);
+        let image = a.get("contentType").and_then(Value::as_str).is_some_and(|t| t.starts_with("image/"));
+        out.push(Attachment { href: format!("/api/v1/files/{id}"), name, image });
+    }
+    out
+}
+
+fn media_label(kind: &str, tr: Tr) -> String {
+    if MEDIA_TYPES.contains(&kind) { tr.label("inbox-kind", kind) } else { tr.t("inbox-file") }
+}
+
+/// What the message is, when its body does not say it: a template, a location, a file still
+/// downloading, an unsupported type.
+fn kind_label(m: &MessageView, tr: Tr, has_files: bool) -> Option<String> {
+    match m.r#type.as_str() {
+        "TEXT" => None,
+        "TEMPLATE" => {
+            let name = content_str(m.content.as_ref(), &["template", "name"]).unwrap_or_default();
+            let language = content_str(m.content.as_ref(), &["template", "language"]).unwrap_or_default();
+            Some(tr.with("inbox-template-label", "name", &format!("{name} ({language})")))
+        }
+        t if MEDIA_TYPES.contains(&t) => (!has_files).then(|| tr.label("inbox-kind", t)),
+        t @ ("LOCATION" | "CONTACTS" | "INTERACTIVE" | "REACTION" | "UNSUPPORTED") => Some(tr.label("inbox-kind", t)),
+        _ => None,
+    }
+}
+
+/// A message as a bubble. `quote` is the start of the message it replies to, when known.
+pub(super) fn bubble(m: &MessageView, tr: Tr, authors: &HashMap<String, String>, quote: Option<String>) -> Bubble {
+    let attachments = attachments(m, tr);
+    let outgoing = m.direction == "OUT" && !m.private;
+    let ticks = if outgoing { Ticks::of(&m.status) } else { None };
+    let body = match m.r#type.as_str() {
+        // A template's body is its `[name]`: the label says it better.
+        "TEMPLATE" => None,
+        _ => m.body.clone().filter(|b| !b.trim().is_empty()),
+    };
+    let time_iso = if m.direction == "IN" { m.sent_at.clone() } else { None }.unwrap_or_else(|| m.created_at.clone());
+    Bubble {
+        id: m.id.clone(),
+        direction: m.direction.clone(),
+        status: m.status.clone(),
+        note: m.private,
+        body,
+        kind_label: kind_label(m, tr, !attachments.is_empty()),
+        subject: content_str(m.content.as_ref(), &["subject"]).filter(|s| !s.is_empty()).map(str::to_owned),
+        media_pending: m.direction == "IN"
+            && m.media_file_id.is_none()
+            && m.channel.as_str() == "WHATSAPP"
+            && MEDIA_TYPES.contains(&m.r#type.as_str()),
+        attachments,
+        quote: quote.map(|q| shorten(&q)),
+        author: if m.direction == "OUT" { m.author_id.as_ref().and_then(|a| authors.get(a)).cloned() } else { None },
+        time: format::date_time(&time_iso, tr.locale),
+        time_iso,
+        ticks,
+        error: (ticks == Some(Ticks::Failed)).then(|| failure(m, tr)),
+        possible_duplicate: m.content.as_ref().and_then(|c| c.get("possibleDuplicate")) == Some(&Value::Bool(true)),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let mut out: String = text.chars().take(QUOTE_CHARS).collect();
+    if text.chars().count() > QUOTE_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// The bodies of loaded messages by provider id: what their replies quote.
+pub(super) fn quotes(messages: &[MessageView]) -> HashMap<String, String> {
+    messages
+        .iter()
+        .filter_map(|m| Some((m.provider_message_id.clone()?, m.body.clone().filter(|b| !b.is_empty())?)))
+        .collect()
+}
+
+/// WhatsApp's window as of now: `None` for the other channels.
+pub(super) fn window(c: &ConversationView, tr: Tr) -> Option<Window> {
+    (channel(c) == Channel::Whatsapp).then(|| Window::now(&tr, c.window_closes_at.as_deref()))
+}
+
+/// The templates of a channel as picker options (`name|language`), one per language, with the
+/// language's name when the interface knows it.
+pub(super) fn template_options(templates: Option<&Value>, tr: Tr) -> Vec<Opt> {
+    let mut out = Vec::new();
+    for t in templates.and_then(Value::as_array).into_iter().flatten() {
+        let Some(name) = t.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) else { continue };
+        let languages = t.get("languages").and_then(Value::as_array);
+        for language in languages.into_iter().flatten().filter_map(Value::as_str) {
+            let base = language.split(['_', '-']).next().unwrap_or(language).to_ascii_lowercase();
+            let spoken = match base.as_str() {
+                "ar" | "en" => tr.label("language", &base),
+                _ => language.to_owned(),
+            };
+            out.push(Opt::new(format!("{name}|{language}"), format!("{name} · {spoken}"), false));
+        }
+    }
+    out
+}
+
+/// The composer: free text while it may go out, else the channel's templates.
+pub(super) fn composer(c: &ConversationView, tr: Tr, templates: Option<&Value>, error: Option<String>) -> Composer {
+    let window = window(c, tr);
+    let mode = match &window {
+        Some(w) if w.closed => ComposerMode::Templates(template_options(templates, tr)),
+        _ => ComposerMode::Text,
+    };
+    Composer { conversation_id: c.id.clone(), mode, window, error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Locale;
+    use serde_json::json;
+
+    fn message(v: Value) -> MessageView {
+        let mut base = json!({
+            "id": "m1", "conversationId": "c1", "channel": "WHATSAPP", "direction": "OUT", "type": "TEXT",
+            "body": "hello", "content": null, "mediaFileId": null, "replyToProviderId": null,
+            "providerMessageId": null, "status": "SENT", "errorCode": null, "errorMessage": null,
+            "private": false, "authorId": null, "sentAt": null, "deliveredAt": null, "readAt": null,
+            "failedAt": null, "createdAt": "2026-03-15T10:00:00.000Z",
+        });
+        if let (Value::Object(b), Value::Object(extra)) = (&mut base, v) {
+            b.extend(extra);
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn a_failure_speaks_the_readers_language_and_keeps_unknown_details() {
+        let ar = Tr::new(Locale::Ar);
+        let m = message(json!({"status": "FAILED", "errorCode": "131047", "errorMessage": "More than 24 hours…"}));
+        assert!(failure(&m, ar).contains("24 ساعة"), "{}", failure(&m, ar));
+        let m = message(json!({"status": "FAILED", "errorCode": "whatsapp:131026", "errorMessage": "x"}));
+        assert!(failure(&m, Tr::new(Locale::En)).contains("may not use WhatsApp"));
+        let m = message(json!({"status": "FAILED", "errorCode": "131999", "errorMessage": "Meta says no"}));
+        assert_eq!(failure(&m, ar), "Meta says no");
+        let b = bubble(&m, ar, &HashMap::new(), None);
+        assert_eq!(b.ticks, Some(Ticks::Failed));
+        assert!(b.error.is_some());
+    }
+
+    #[test]
+    fn notes_and_received_messages_have_no_ticks() {
+        let en = Tr::new(Locale::En);
+        let note = bubble(&message(json!({"private": true, "status": "NOTE"})), en, &HashMap::new(), None);
+        assert_eq!((note.ticks, note.side()), (None, "note"));
+        let inbound = bubble(&message(json!({"direction": "IN", "status": "RECEIVED"})), en, &HashMap::new(), None);
+        assert_eq!((inbound.ticks, inbound.side()), (None, "in"));
+    }
+
+    #[test]
+    fn images_are_thumbnails_and_other_files_links() {
+        let en = Tr::new(Locale::En);
+        let m = message(json!({"type": "IMAGE", "mediaFileId": "f1", "body": null,
+                               "content": {"media": {"name": "flat.jpg", "contentType": "image/jpeg"}}}));
+        let b = bubble(&m, en, &HashMap::new(), None);
+        assert_eq!(b.attachments.len(), 1);
+        assert!(b.attachments[0].image);
+        assert_eq!(b.attachments[0].href, "/api/v1/files/f1");
+        let m = message(json!({"type": "TEXT", "channel": "EMAIL", "content": {"attachments": [
+            {"fileId": "f2", "name": "عقد.pdf", "contentType": "application/pdf", "inline": false},
+            {"fileId": "f3", "name": "logo.png", "contentType": "image/png", "inline": true}]}}));
+        let b = bubble(&m, en, &HashMap::new(), None);
+        assert_eq!(b.attachments.len(), 1);
+        assert_eq!((b.attachments[0].name.as_str(), b.attachments[0].image), ("عقد.pdf", false));
+        let pending = message(json!({"direction": "IN", "type": "IMAGE", "status": "RECEIVED", "body": null}));
+        assert!(bubble(&pending, en, &HashMap::new(), None).media_pending);
+    }
+
+    #[test]
+    fn templates_become_one_option_per_language() {
+        let t = json!([{"name": "follow_up", "languages": ["ar", "en_US"]}, {"name": "", "languages": ["en"]}]);
+        let opts = template_options(Some(&t), Tr::new(Locale::En));
+        let values: Vec<&str> = opts.iter().map(|o| o.value.as_str()).collect();
+        assert_eq!(values, ["follow_up|ar", "follow_up|en_US"]);
+        assert_eq!(opts[1].label, "follow_up · English");
+        assert!(template_options(None, Tr::new(Locale::En)).is_empty());
+    }
+}
