@@ -68,21 +68,9 @@ impl GridQuery {
 
     /// The query string of this grid with `sort` and `cursor` replaced (filters kept).
     fn href(&self, sort: &str, cursor: Option<&str>) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("q", &self.q), ("status", &self.status), ("source", &self.source), ("assignee", &self.assignee)]
-        {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if !sort.is_empty() {
-            s.append_pair("sort", sort);
-        }
-        if let Some(c) = cursor {
-            s.append_pair("cursor", c);
-        }
-        let qs = s.finish();
-        if qs.is_empty() { "/leads".to_owned() } else { format!("/leads?{qs}") }
+        let filters =
+            [("q", &*self.q), ("status", &self.status), ("source", &self.source), ("assignee", &self.assignee)];
+        super::grid_href("/leads", &filters, sort, cursor)
     }
 }
 

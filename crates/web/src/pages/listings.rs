@@ -72,26 +72,14 @@ impl GridQuery {
 
     /// This grid's address with `sort` and `cursor` replaced (filters kept).
     fn href(&self, sort: &str, cursor: Option<&str>) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
+        let filters = [
+            ("q", &*self.q),
             ("status", &self.status),
             ("purpose", &self.purpose),
             ("type", &self.kind),
             ("city", &self.city),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if !sort.is_empty() {
-            s.append_pair("sort", sort);
-        }
-        if let Some(c) = cursor {
-            s.append_pair("cursor", c);
-        }
-        let qs = s.finish();
-        if qs.is_empty() { "/listings".to_owned() } else { format!("/listings?{qs}") }
+        ];
+        super::grid_href("/listings", &filters, sort, cursor)
     }
 
     /// The header of a column sorted by `field` (if any), marked when it is the current order.

@@ -90,6 +90,23 @@ pub(crate) fn pick<T: serde::de::DeserializeOwned>(value: &str) -> Vec<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).map(|v| vec![v]).unwrap_or_default()
 }
 
+/// A grid's address: `path` with its non-empty `filters`, then `sort` and `cursor` (the links of
+/// sortable headers and pagers keep the filters and replace the order or the page).
+pub(crate) fn grid_href(path: &str, filters: &[(&str, &str)], sort: &str, cursor: Option<&str>) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters.iter().filter(|(_, v)| !v.is_empty()) {
+        s.append_pair(k, v);
+    }
+    if !sort.is_empty() {
+        s.append_pair("sort", sort);
+    }
+    if let Some(c) = cursor {
+        s.append_pair("cursor", c);
+    }
+    let qs = s.finish();
+    if qs.is_empty() { path.to_owned() } else { format!("{path}?{qs}") }
+}
+
 /// The answer to a form whose CSRF field is missing or wrong.
 pub(crate) fn csrf_refused() -> Response {
     (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response()
