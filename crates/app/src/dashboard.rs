@@ -3,12 +3,13 @@
 //!
 //! Every number is counted under the reader's rules (`count` and `groupBy` through
 //! [`Actor::db`]): an agent's dashboard counts their own leads and deals, a manager's their team's
-//! and the unassigned ones, an admin's the whole agency's. Days are UTC days, like the dates the
-//! pages print (`ui::format`).
+//! and the unassigned ones, an admin's the whole agency's. Days are the agency's calendar days (in
+//! its time zone), like the dates the pages print (`ui::format`).
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Days, SecondsFormat, Utc};
+use domain::TimeZone;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use store::Db;
@@ -40,7 +41,7 @@ const LISTING_STATUSES: [ListingStatus; 6] = [
 /// What the dashboard shows, counted under the reader's rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dashboard {
-    /// Leads created since today's start (UTC).
+    /// Leads created since the start of today in the agency's zone.
     pub new_today: u64,
     /// Leads created since the start of the day six days ago: today and the six days before.
     pub new_week: u64,
@@ -66,16 +67,14 @@ pub struct AgentResponse {
     pub leads: u64,
 }
 
-/// The reader's dashboard, now.
-pub async fn overview(db: &Db, actor: &Actor) -> Result<Dashboard, RecordError> {
-    overview_at(db, actor, Utc::now()).await
+/// The reader's dashboard, now; days are `zone`'s (the agency's).
+pub async fn overview(db: &Db, actor: &Actor, zone: TimeZone) -> Result<Dashboard, RecordError> {
+    overview_at(db, actor, Utc::now(), zone).await
 }
 
-/// The reader's dashboard as of `now`.
-pub async fn overview_at(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<Dashboard, RecordError> {
-    let today = day_start(now);
-    let week = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-    let window = today.checked_sub_days(Days::new(RESPONSE_WINDOW_DAYS)).unwrap_or(today);
+/// The reader's dashboard as of `now`, days counted in `zone`.
+pub async fn overview_at(db: &Db, actor: &Actor, now: DateTime<Utc>, zone: TimeZone) -> Result<Dashboard, RecordError> {
+    let [today, week, window] = day_starts(now, zone);
     let mut leads_by_source: Vec<(LeadSource, u64)> = group_count(db, actor, "Lead", "source", json!({})).await?;
     leads_by_source.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     leads_by_source.retain(|(_, n)| *n > 0);
@@ -89,8 +88,12 @@ pub async fn overview_at(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<D
     })
 }
 
-fn day_start(t: DateTime<Utc>) -> DateTime<Utc> {
-    t.date_naive().and_time(NaiveTime::MIN).and_utc()
+/// The starts of today, of the day six days ago and of the day [`RESPONSE_WINDOW_DAYS`] ago, in
+/// `zone` (a day across a daylight-saving change is 23 or 25 hours long).
+fn day_starts(now: DateTime<Utc>, zone: TimeZone) -> [DateTime<Utc>; 3] {
+    let today = zone.day_of(now);
+    let back = |days: u64| zone.day_start(today.checked_sub_days(Days::new(days)).unwrap_or(today));
+    [back(0), back(6), back(RESPONSE_WINDOW_DAYS)]
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -208,9 +211,24 @@ mod tests {
         assert_eq!(all[2], (DealStage::Contract, 2));
     }
 
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
     #[test]
-    fn days_start_at_utc_midnight() {
-        let t = DateTime::parse_from_rfc3339("2026-03-15T23:59:59+00:00").unwrap().with_timezone(&Utc);
-        assert_eq!(stamp(day_start(t)), "2026-03-15T00:00:00.000Z");
+    fn days_start_at_the_agencys_midnight() {
+        let [today, week, window] = day_starts(at("2026-03-15T23:59:59Z"), TimeZone::UTC);
+        assert_eq!(stamp(today), "2026-03-15T00:00:00.000Z");
+        assert_eq!(stamp(week), "2026-03-09T00:00:00.000Z");
+        assert_eq!(stamp(window), "2026-02-13T00:00:00.000Z");
+        // 23:30 UTC is already 16 March in Dubai (UTC+4): its day started at 20:00 UTC.
+        let [today, week, _] = day_starts(at("2026-03-15T23:30:00Z"), TimeZone::DUBAI);
+        assert_eq!(stamp(today), "2026-03-15T20:00:00.000Z");
+        assert_eq!(stamp(week), "2026-03-09T20:00:00.000Z");
+        // New York, the week across the change to summer time (8 March 2026).
+        let ny = TimeZone::parse("America/New_York").unwrap();
+        let [today, week, _] = day_starts(at("2026-03-10T12:00:00Z"), ny);
+        assert_eq!(stamp(today), "2026-03-10T04:00:00.000Z");
+        assert_eq!(stamp(week), "2026-03-04T05:00:00.000Z");
     }
 }

@@ -136,6 +136,13 @@ impl Sort {
     }
 }
 
+/// The cursor of a newest-first page by `field` (sort `-field`) that starts strictly before
+/// `value`: rows whose `field` equals `value` are skipped too (no id sorts below the empty one).
+/// A list merged from several lists (a lead's timeline) pages this way, by instant.
+pub fn cursor_before(field: &'static str, value: &str) -> Option<String> {
+    Sort { field, desc: true }.cursor_after(&json!({ field: value, "id": "" }))
+}
+
 /// What an opaque cursor holds: the order it was made for, the last row's key and id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -192,6 +199,20 @@ mod tests {
         );
         assert_eq!(DEFAULT.decode(&token), Err(PageError::Cursor));
         assert_eq!(sort.decode("not a cursor"), Err(PageError::Cursor));
+    }
+
+    #[test]
+    fn a_cursor_before_an_instant_skips_that_instant() {
+        let sort = Sort { field: "createdAt", desc: true };
+        let token = cursor_before("createdAt", "2026-01-02T03:04:05.000Z").unwrap();
+        let cursor = sort.decode(&token).unwrap();
+        assert_eq!(
+            sort.after(&cursor),
+            json!({"OR": [
+                {"createdAt": {"lt": "2026-01-02T03:04:05.000Z"}},
+                {"createdAt": "2026-01-02T03:04:05.000Z", "id": {"lt": ""}},
+            ]})
+        );
     }
 
     #[test]

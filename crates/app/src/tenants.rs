@@ -8,7 +8,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use store::{Client, Db, StoreError};
 
-use domain::{CountryCode, Locale, TenantSlug};
+use domain::{CountryCode, Locale, TenantSlug, TimeZone};
+
+use crate::actor::Actor;
+use crate::records::{RecordError, Records};
 
 /// An agency, as the rest of the server sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,7 +22,8 @@ pub struct Tenant {
     pub name: String,
     pub default_locale: Locale,
     pub currency: String,
-    pub time_zone: String,
+    /// Every time the pages show, and their "today" and "this week", are in this zone.
+    pub time_zone: TimeZone,
     pub country: String,
 }
 
@@ -32,10 +36,36 @@ impl Tenant {
             name: s("name")?,
             default_locale: s("defaultLocale").and_then(|l| Locale::parse(&l).ok()).unwrap_or(Locale::Ar),
             currency: s("currency")?,
-            time_zone: s("timeZone")?,
+            time_zone: zone_of(&s("id")?, s("timeZone").as_deref()),
             country: s("country")?,
         })
     }
+}
+
+/// A stored zone; UTC when it is missing or not a zone the database knows (the column defaults to
+/// `Asia/Dubai` and the settings refuse unknown names, so only a hand-edited row gets here).
+fn zone_of(tenant_id: &str, stored: Option<&str>) -> TimeZone {
+    match stored.map(TimeZone::parse) {
+        Some(Ok(zone)) => zone,
+        _ => {
+            tracing::warn!(tenant_id, stored = ?stored, "agency time zone unreadable; using UTC");
+            TimeZone::UTC
+        }
+    }
+}
+
+const TENANTS: Records = Records::new("Tenant");
+
+/// Sets the caller's agency's time zone (an IANA name such as `Asia/Dubai`), under the rules:
+/// only an admin may (else [`RecordError::Forbidden`]). An unknown name is
+/// `tenant.invalid_time_zone` on field `timeZone`, and nothing changes.
+pub async fn set_time_zone(db: &Db, actor: &Actor, name: &str) -> Result<TimeZone, RecordError> {
+    let zone = TimeZone::parse(name).map_err(|_| RecordError::invalid("tenant.invalid_time_zone", "timeZone"))?;
+    let current = TENANTS.row(db, actor, &actor.tenant_id).await?;
+    let mut data = serde_json::Map::new();
+    data.insert("timeZone".into(), json!(zone.name()));
+    let row: Value = TENANTS.update(db, actor, &actor.tenant_id, current, data, None).await?;
+    Ok(zone_of(&actor.tenant_id, row.get("timeZone").and_then(Value::as_str)))
 }
 
 /// What `manzil tenant create` asks for.
@@ -155,6 +185,14 @@ impl TenantDirectory {
             cache.insert(slug.to_owned(), (Instant::now(), tenant.clone()));
         }
         Ok(tenant)
+    }
+
+    /// Drops the remembered answer for `slug`, after its settings changed (other server
+    /// processes still answer from their copy for at most `ttl`).
+    pub fn forget(&self, slug: &str) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.remove(slug);
+        }
     }
 
     fn cached(&self, slug: &str) -> Option<Tenant> {

@@ -14,6 +14,7 @@
 //! | [`Money`] | an exact amount in minor units plus its currency (`AED 1,250,000.50`) |
 //! | [`Role`] | `ADMIN`, `MANAGER` or `AGENT`, as in `schema.zmodel` |
 //! | [`TenantSlug`] | an agency's URL name (`acme-realty`) |
+//! | [`TimeZone`] | an agency's IANA time zone (`Asia/Dubai`): wall-clock times and calendar days of instants |
 //! | [`TenantId`], [`UserId`], [`LeadId`], [`PropertyId`], [`DealId`], [`ActivityId`], [`TeamId`], [`FileId`] | typed UUID ids |
 //!
 //! Search: [`fold_search`] folds Arabic spelling variants, diacritics, digit scripts and case;
@@ -30,6 +31,7 @@ mod role;
 mod script;
 mod search;
 mod tenant;
+mod time_zone;
 
 pub use country::{CountryCode, CountryCodeError};
 pub use currency::{Currency, CurrencyError};
@@ -41,3 +43,4 @@ pub use phone::{PhoneE164, PhoneError};
 pub use role::{Role, RoleError};
 pub use search::{SEARCH_KEY_SEPARATOR, fold_search, search_key};
 pub use tenant::{TenantSlug, TenantSlugError};
+pub use time_zone::{TimeZone, TimeZoneError};

@@ -20,4 +20,14 @@
     if (!all) return;
     document.querySelectorAll("input[name='ids']").forEach(function (box) { box.checked = all.checked; });
   });
+  // Copy buttons (the settings page's set-password link): copy the named input's value.
+  document.addEventListener("click", function (e) {
+    var button = e.target instanceof Element ? e.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var input = document.getElementById(button.getAttribute("data-copy"));
+    if (!input) return;
+    input.select();
+    var done = function () { button.textContent = button.getAttribute("data-copied"); };
+    if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, function () {});
+  });
 })();

@@ -349,6 +349,54 @@
     p.hidden = !text;
   }
 
+  // --- replying to a message ---------------------------------------------------------------
+
+  // Sets (or, with no link, clears) the message the composer replies to.
+  function setReply(link) {
+    var slot = document.querySelector("#composer [data-reply-slot]");
+    if (!slot) return false;
+    var input = slot.querySelector('input[name="reply_to"]');
+    var quote = slot.querySelector('[data-testid="composer-quote"]');
+    if (input) input.value = link ? link.getAttribute("data-reply-to") || "" : "";
+    if (quote) quote.textContent = link ? link.getAttribute("data-quote") || "" : "";
+    slot.hidden = !link;
+    var area = document.getElementById("composer-text");
+    if (area) area.focus();
+    return true;
+  }
+
+  // The bubbles' reply links and the composer's cancel link work without script (they reload
+  // the thread with or without `reply_to`); here they only change the composer.
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    var link = e.target.closest && e.target.closest("a[data-reply-to], a[data-reply-cancel]");
+    if (!link) return;
+    var reply = link.hasAttribute("data-reply-to") ? link : null;
+    if (setReply(reply)) e.preventDefault();
+  });
+
+  // Sends a form with its file (multipart, through the page's own form handler): the answer is
+  // the new bubble, or 422 and the reason.
+  function sendWithFile(form, id) {
+    return fetch(form.getAttribute("action"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "X-CSRF-Token": csrf() },
+      body: new FormData(form),
+    }).then(function (r) {
+      var to = r.headers.get("HX-Redirect");
+      if (to) {
+        window.location.href = to;
+        throw new Error("signed out");
+      }
+      return r.text().then(function (text) {
+        if (!r.ok) return { error: text.trim() || null };
+        var el = element(text);
+        return { id: el && el.getAttribute("data-message-id") };
+      });
+    });
+  }
+
   document.addEventListener("submit", function (e) {
     var form = e.target.closest && e.target.closest("form[data-composer]");
     if (!form || !window.fetch) return;
@@ -360,20 +408,59 @@
     var text = area ? area.value.trim() : "";
     var noteBox = form.querySelector('input[name="note"][type="checkbox"]');
     var note = mode === "note" || (noteBox && noteBox.checked);
+    var fileInput = form.querySelector('input[type="file"]');
+    var file = fileInput && fileInput.files && fileInput.files[0];
+    var subject = form.querySelector('input[name="subject"]');
+    var replyTo = form.querySelector('input[name="reply_to"]');
     var url = "/api/v1/conversations/" + encodeURIComponent(id) + (note ? "/notes" : "/messages");
     var body;
     if (mode === "template") {
       var parts = (form.querySelector("select").value || "").split("|");
       body = { template: { name: parts[0], language: parts[1] || null } };
+    } else if (file) {
+      var max = parseInt(fileInput.getAttribute("data-max-bytes"), 10);
+      if (max > 0 && file.size > max) {
+        showError(form, fileInput.getAttribute("data-too-large") || "");
+        return;
+      }
     } else if (!text) {
       showError(form, (box && box.getAttribute("data-required")) || "");
       return;
+    } else if (note) {
+      body = { body: text };
     } else {
-      body = note ? { body: text } : { text: text };
+      body = { text: text };
+      if (subject) body.subject = subject.value;
+      if (replyTo && replyTo.value) body.replyToMessageId = replyTo.value;
     }
     var button = form.querySelector('button[type="submit"]');
     if (button) button.disabled = true;
     showError(form, "");
+    // After a send was accepted: the composer is emptied and the bubble shown.
+    function sent(messageId) {
+      if (area) area.value = "";
+      if (noteBox) noteBox.checked = false;
+      if (fileInput) fileInput.value = "";
+      if (!note) setReply(null);
+      if (messageId) addBubble(id, messageId);
+    }
+    if (file) {
+      sendWithFile(form, id)
+        .then(function (answer) {
+          if (answer.error !== undefined) {
+            showError(form, answer.error || (box && box.getAttribute("data-failed")) || "");
+            return;
+          }
+          sent(answer.id);
+        })
+        .catch(function () {
+          showError(form, (box && box.getAttribute("data-offline")) || "");
+        })
+        .then(function () {
+          if (button) button.disabled = false;
+        });
+      return;
+    }
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -394,9 +481,7 @@
               if (err && err.code === "whatsapp.window_closed") refreshComposer();
               return;
             }
-            if (area) area.value = "";
-            if (noteBox) noteBox.checked = false;
-            if (json && json.id) addBubble(id, json.id);
+            sent(json && json.id);
           });
       })
       .catch(function () {

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use domain::Locale;
+use domain::{Locale, TimeZone};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
 use unic_langid::{LanguageIdentifier, langid};
@@ -22,15 +22,24 @@ static_loader! {
 static AR: LanguageIdentifier = langid!("ar");
 static EN: LanguageIdentifier = langid!("en");
 
-/// The translator of one page: its locale and the lookups templates call.
+/// The translator of one page: its locale, the agency's time zone its times are shown in
+/// (`crate::format`), and the lookups templates call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tr {
     pub locale: Locale,
+    pub zone: TimeZone,
 }
 
 impl Tr {
+    /// A translator for `locale` showing times in UTC (pages with no agency at hand: sign-in,
+    /// errors); a signed-in page's comes with the agency's zone ([`Tr::in_zone`]).
     pub fn new(locale: Locale) -> Tr {
-        Tr { locale }
+        Tr { locale, zone: TimeZone::UTC }
+    }
+
+    /// The same translator, showing times in `zone`.
+    pub fn in_zone(self, zone: TimeZone) -> Tr {
+        Tr { zone, ..self }
     }
 
     fn lang(&self) -> &'static LanguageIdentifier {

@@ -69,6 +69,10 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
             "SMS cannot carry files: send a link instead, or use WhatsApp or e-mail.",
             "لا يمكن إرسال الملفات عبر الرسائل النصية: أرسل رابطًا بدلًا من ذلك أو استخدم واتساب أو البريد الإلكتروني.",
         ),
+        "message.media_too_large" => (
+            "The file is larger than the channel accepts (WhatsApp: photos 5 MB, audio and video 16 MB, documents 100 MB).",
+            "الملف أكبر مما تقبله القناة (واتساب: الصور 5 ميغابايت، الصوت والفيديو 16 ميغابايت، المستندات 100 ميغابايت).",
+        ),
         "message.invalid_reply_to" => (
             "The message to reply to is not a sent or received message of this conversation.",
             "الرسالة المراد الرد عليها ليست رسالة مرسلة أو مستلمة في هذه المحادثة.",
@@ -189,7 +193,13 @@ pub fn message(code: &str, locale: Locale) -> &'static str {
             ("The phone number id must be digits only.", "يجب أن يتكون معرّف رقم الهاتف من أرقام فقط.")
         }
         "channel.invalid_port" => ("The SMTP port must be between 1 and 65535.", "يجب أن يكون منفذ SMTP بين 1 و65535."),
-        "channel.invalid_templates" => ("Templates must be a list.", "يجب أن تكون القوالب قائمة."),
+        "channel.invalid_templates" => (
+            "A template is not valid: a name of a-z, 0-9 and _, its languages, and a non-empty text whose parameters are numbered {{1}}, {{2}}….",
+            "أحد القوالب غير صالح: اسم من a-z و0-9 و_، ولغاته، ونص غير فارغ مرقّمة معاملاته {{1}}، {{2}}….",
+        ),
+        "channel.template_exists" => {
+            ("This template already exists in this language.", "هذا القالب موجود بالفعل بهذه اللغة.")
+        }
         "channel.phone_number_id_taken" => {
             ("Another channel already uses this WhatsApp number.", "قناة أخرى تستخدم رقم واتساب هذا بالفعل.")
         }
@@ -266,6 +276,7 @@ mod tests {
             "channel.invalid_phone_number_id",
             "channel.invalid_port",
             "channel.invalid_templates",
+            "channel.template_exists",
             "channel.phone_number_id_taken",
             "channel.address_taken",
             "channel.inbound_address_taken",
@@ -285,6 +296,7 @@ mod tests {
             "message.unknown_template",
             "message.template_not_supported",
             "message.invalid_reply_to",
+            "message.media_too_large",
             "message.invalid_media",
             "sms.media_unsupported",
             "whatsapp.window_closed",

@@ -38,10 +38,13 @@ pub fn install_metrics() -> Option<PrometheusHandle> {
 pub fn request_span(req: &Request) -> Span {
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let route = req.extensions().get::<MatchedPath>().map_or("", MatchedPath::as_str);
+    // A set-password link's path is a credential: logged without the token.
+    let path = req.uri().path();
+    let path = if path.starts_with("/invite/") { "/invite/…" } else { path };
     tracing::info_span!(
         "request",
         method = %req.method(),
-        path = %req.uri().path(),
+        path = %path,
         route,
         request_id,
         tenant_id = tracing::field::Empty,

@@ -1,10 +1,12 @@
 //! The reader's agenda of tasks and viewings: overdue (open, due before today), today (due today,
 //! done or not) and upcoming (due in the next [`UPCOMING_DAYS`] days, done or not), each with its
 //! lead's name. Read under the reader's rules: an agent sees their own and those on their leads,
-//! a manager their team's, an admin the agency's. Days are UTC days, like the dates the pages
-//! print.
+//! a manager their team's, an admin the agency's. Days are the agency's calendar days (in its
+//! time zone), like the dates the pages print: at 01:00 in Dubai a task due 23:30 UTC the day
+//! before is today's.
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, SecondsFormat, Utc};
+use domain::TimeZone;
 use serde_json::{Value, json};
 use store::Db;
 
@@ -24,7 +26,7 @@ const KINDS: [ActivityType; 2] = [ActivityType::Task, ActivityType::Viewing];
 /// The three buckets, each ordered by due time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agenda {
-    /// Today (UTC), `YYYY-MM-DD`.
+    /// Today in the agency's zone, `YYYY-MM-DD`.
     pub today: String,
     /// Open, due before today: the longest overdue first.
     pub overdue: Bucket,
@@ -47,32 +49,47 @@ pub struct AgendaItem {
     pub lead_name: Option<String>,
 }
 
-/// The reader's agenda as of now. `mine`: only the activities assigned to the reader.
-pub async fn agenda(db: &Db, actor: &Actor, mine: bool) -> Result<Agenda, RecordError> {
-    agenda_at(db, actor, mine, Utc::now()).await
+/// The reader's agenda as of now, days in `zone` (the agency's). `mine`: only the activities
+/// assigned to the reader.
+pub async fn agenda(db: &Db, actor: &Actor, mine: bool, zone: TimeZone) -> Result<Agenda, RecordError> {
+    agenda_at(db, actor, mine, Utc::now(), zone).await
 }
 
-/// The reader's agenda as of `now`.
-pub async fn agenda_at(db: &Db, actor: &Actor, mine: bool, now: DateTime<Utc>) -> Result<Agenda, RecordError> {
-    let today = now.date_naive();
-    let day = |offset: i64| -> String {
-        let d = if offset >= 0 {
-            today.checked_add_days(Days::new(offset.unsigned_abs()))
-        } else {
-            today.checked_sub_days(Days::new(offset.unsigned_abs()))
-        };
-        d.unwrap_or(today).format("%Y-%m-%d").to_string()
-    };
-    let upcoming_end = i64::try_from(UPCOMING_DAYS).unwrap_or(14);
-    let overdue = bucket(db, actor, mine, Some(true), None, Some(day(-1))).await?;
-    let due_today = bucket(db, actor, mine, None, Some(day(0)), Some(day(0))).await?;
-    let upcoming = bucket(db, actor, mine, None, Some(day(1)), Some(day(upcoming_end))).await?;
-    let mut agenda = Agenda { today: day(0), overdue, due_today, upcoming };
+/// The reader's agenda as of `now`, days in `zone`.
+pub async fn agenda_at(
+    db: &Db,
+    actor: &Actor,
+    mine: bool,
+    now: DateTime<Utc>,
+    zone: TimeZone,
+) -> Result<Agenda, RecordError> {
+    let today = zone.day_of(now);
+    let [today_start, tomorrow_start, upcoming_end] = bounds(today, zone);
+    let overdue = bucket(db, actor, mine, Some(true), None, Some(just_before(today_start))).await?;
+    let due_today = bucket(db, actor, mine, None, Some(stamp(today_start)), Some(just_before(tomorrow_start))).await?;
+    let upcoming = bucket(db, actor, mine, None, Some(stamp(tomorrow_start)), Some(just_before(upcoming_end))).await?;
+    let mut agenda = Agenda { today: today.format("%Y-%m-%d").to_string(), overdue, due_today, upcoming };
     name_leads(db, actor, &mut agenda).await?;
     Ok(agenda)
 }
 
-/// Tasks and viewings due between two dates (each a whole UTC day, inclusive).
+/// The starts of `today`, of tomorrow and of the day after the upcoming days, in `zone`.
+fn bounds(today: NaiveDate, zone: TimeZone) -> [DateTime<Utc>; 3] {
+    let start = |days: u64| zone.day_start(today.checked_add_days(Days::new(days)).unwrap_or(today));
+    [start(0), start(1), start(UPCOMING_DAYS + 1)]
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The last stored instant before `t` (timestamps are kept to the millisecond), for the list's
+/// inclusive upper bound.
+fn just_before(t: DateTime<Utc>) -> String {
+    stamp(t - Duration::milliseconds(1))
+}
+
+/// Tasks and viewings due between two instants (RFC 3339, both inclusive).
 async fn bucket(
     db: &Db,
     actor: &Actor,
@@ -122,4 +139,29 @@ async fn name_leads(db: &Db, actor: &Actor, agenda: &mut Agenda) -> Result<(), R
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_the_agencys_days() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let [today, tomorrow, end] = bounds(day("2026-03-16"), TimeZone::DUBAI);
+        assert_eq!(stamp(today), "2026-03-15T20:00:00.000Z");
+        assert_eq!(stamp(tomorrow), "2026-03-16T20:00:00.000Z");
+        // Upcoming: 17 to 30 March, so it ends when 31 March starts in Dubai.
+        assert_eq!(stamp(end), "2026-03-30T20:00:00.000Z");
+        assert_eq!(just_before(tomorrow), "2026-03-16T19:59:59.999Z");
+        let [today, tomorrow, _] = bounds(day("2026-03-16"), TimeZone::UTC);
+        assert_eq!(
+            (stamp(today).as_str(), stamp(tomorrow).as_str()),
+            ("2026-03-16T00:00:00.000Z", "2026-03-17T00:00:00.000Z")
+        );
+        // London's 29 March 2026 is 23 hours long (clocks go forward).
+        let london = TimeZone::parse("Europe/London").unwrap();
+        let [today, tomorrow, _] = bounds(day("2026-03-29"), london);
+        assert_eq!((tomorrow - today).num_hours(), 23);
+    }
 }

@@ -3,6 +3,7 @@
 //! Every failure of a credential is reported the same way (`InvalidCredentials` for a login,
 //! `InvalidToken` for a token), whatever the reason, so an attacker learns nothing from it.
 
+pub mod invite;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
@@ -42,14 +43,27 @@ pub enum AuthError {
 pub struct AuthSettings {
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// How long after its rotation a refresh token may be shown again and get the same successor
+    /// (parallel requests of one browser); later it counts as reuse. Zero turns the window off.
+    pub refresh_grace: Duration,
     pub limits: LoginLimits,
 }
+
+/// The default grace window: parallel requests arrive within milliseconds of each other and a
+/// slow network or a server under load stretches that to seconds; 30 s covers them while a stolen
+/// token shown later still revokes the login.
+pub const DEFAULT_REFRESH_GRACE: Duration = Duration::from_secs(30);
+
+/// How many rotations a repeat may follow to the live token (each must have happened within the
+/// window, so more than a handful means something else is going on).
+const MAX_GRACE_HOPS: usize = 8;
 
 impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             access_ttl: Duration::from_secs(15 * 60),
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_grace: DEFAULT_REFRESH_GRACE,
             limits: LoginLimits::default(),
         }
     }
@@ -70,6 +84,9 @@ pub struct AuthService {
     keys: TokenKeys,
     limiter: LoginLimiter,
     refresh_ttl: Duration,
+    refresh_grace: Duration,
+    successor_key: [u8; 32],
+    links: invite::LinkKeys,
 }
 
 impl AuthService {
@@ -81,6 +98,9 @@ impl AuthService {
             keys: TokenKeys::new(secret, settings.access_ttl),
             limiter: LoginLimiter::new(settings.limits),
             refresh_ttl: settings.refresh_ttl,
+            refresh_grace: settings.refresh_grace,
+            successor_key: refresh::successor_key(secret),
+            links: invite::LinkKeys::new(secret),
         }
     }
 
@@ -144,47 +164,147 @@ impl AuthService {
         self.open(user, &family).await
     }
 
-    /// Issues an access token and a new refresh token of `family`.
+    /// Issues an access token and a new random refresh token of `family`.
     async fn open(&self, user: UserView, family: &str) -> Result<Session, AuthError> {
-        self.open_with_id(user, family, &uuid::Uuid::new_v4().to_string()).await
+        let (plain, _) = refresh::generate();
+        let id = uuid::Uuid::new_v4().to_string();
+        refresh::insert(&self.db, &id, &user.tenant_id, &user.id, family, &plain, self.refresh_ttl).await?;
+        self.session(user, plain)
     }
 
-    async fn open_with_id(&self, user: UserView, family: &str, token_id: &str) -> Result<Session, AuthError> {
-        let refresh_token =
-            refresh::insert(&self.db, token_id, &user.tenant_id, &user.id, family, self.refresh_ttl).await?;
+    /// A fresh access token beside refresh token `refresh_token`.
+    fn session(&self, user: UserView, refresh_token: String) -> Result<Session, AuthError> {
         let access_token =
             self.keys.issue(&user.id, &user.tenant_id, chrono::Utc::now().timestamp()).map_err(AuthError::Signing)?;
         Ok(Session { access_token, expires_in: self.keys.ttl(), refresh_token, user })
     }
 
     /// Rotates a refresh token: the old one is revoked and points at its successor. Showing a
-    /// token that was already rotated revokes the whole login. `host` is the agency whose host
-    /// the request came to (`None` on the bare host).
+    /// token that was already rotated revokes the whole login — unless it comes within the grace
+    /// window after the rotation, when it is answered with the same successor and a new access
+    /// token (see [`refresh`]). `host` is the agency whose host the request came to (`None` on
+    /// the bare host).
     pub async fn refresh(&self, plain: &str, host: Option<&Tenant>) -> Result<Session, AuthError> {
         let stored = refresh::find(&self.db, plain).await?.ok_or(AuthError::InvalidToken)?;
         if host.is_some_and(|t| t.id != stored.tenant_id) {
             return Err(AuthError::InvalidToken);
         }
         if stored.rotated {
-            tracing::warn!(family = %stored.family, "refresh token reuse: revoking the login");
-            refresh::revoke_family(&self.db, &stored.family).await?;
-            return Err(AuthError::InvalidToken);
+            if self.within_grace(&stored) {
+                return self.repeat_rotation(plain, &stored).await;
+            }
+            return self.reuse(&stored).await;
         }
         if stored.revoked || stored.expired() {
             return Err(AuthError::InvalidToken);
         }
-        let user = self.active_user(&stored.user_id, &stored.tenant_id).await?;
-        let Some(user) = user else {
+        let Some(user) = self.active_user(&stored.user_id, &stored.tenant_id).await? else {
             refresh::revoke_family(&self.db, &stored.family).await?;
             return Err(AuthError::InvalidToken);
         };
+        let next = refresh::successor(&self.successor_key, plain);
         let new_id = uuid::Uuid::new_v4().to_string();
+        match refresh::insert(&self.db, &new_id, &user.tenant_id, &user.id, &stored.family, &next, self.refresh_ttl)
+            .await
+        {
+            Ok(()) => {}
+            // A concurrent refresh of the same token has just stored this successor.
+            // (Without a window, as before it existed: the second is taken as reuse.)
+            Err(StoreError::UniqueViolation { .. }) if self.refresh_grace.is_zero() => {
+                return self.reuse(&stored).await;
+            }
+            Err(StoreError::UniqueViolation { .. }) => return self.repeat_rotation(plain, &stored).await,
+            Err(e) => return Err(e.into()),
+        }
         if !refresh::mark_rotated(&self.db, &stored, &new_id).await? {
-            tracing::warn!(family = %stored.family, "concurrent refresh: revoking the login");
+            // Revoked between the read and now (logout, reuse seen by another request).
             refresh::revoke_family(&self.db, &stored.family).await?;
             return Err(AuthError::InvalidToken);
         }
-        self.open_with_id(user, &stored.family, &new_id).await
+        self.session(user, next)
+    }
+
+    /// Rotated at most `refresh_grace` ago.
+    fn within_grace(&self, stored: &refresh::StoredToken) -> bool {
+        let Ok(grace) = chrono::Duration::from_std(self.refresh_grace) else { return false };
+        if grace.is_zero() {
+            return false;
+        }
+        let since = (chrono::Utc::now() - grace).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        stored.revoked_at.as_deref().is_some_and(|at| at >= since.as_str())
+    }
+
+    /// A rotated token shown again: the login is revoked (a stolen copy, or a client that lost
+    /// its successor — the two cannot be told apart).
+    async fn reuse(&self, stored: &refresh::StoredToken) -> Result<Session, AuthError> {
+        tracing::warn!(family = %stored.family, "refresh token reuse: revoking the login");
+        refresh::revoke_family(&self.db, &stored.family).await?;
+        Err(AuthError::InvalidToken)
+    }
+
+    /// Answers a token rotated within the grace window (or being rotated right now by a parallel
+    /// request) with its successor — the live end of the chain when that was rotated too — and a
+    /// new access token. Nothing new is stored: the login does not fork, so if the repeat was a
+    /// thief's, the thief and the owner now hold one token and whichever of them shows it second,
+    /// after the window, revokes the login as before.
+    async fn repeat_rotation(&self, plain: &str, stored: &refresh::StoredToken) -> Result<Session, AuthError> {
+        let mut current = plain.to_owned();
+        for _ in 0..MAX_GRACE_HOPS {
+            let next_plain = refresh::successor(&self.successor_key, &current);
+            let Some(next) = refresh::find(&self.db, &next_plain).await? else { break };
+            if next.family != stored.family || next.tenant_id != stored.tenant_id {
+                break;
+            }
+            if next.rotated {
+                current = next_plain;
+                continue;
+            }
+            if next.revoked || next.expired() {
+                return Err(AuthError::InvalidToken);
+            }
+            let Some(user) = self.active_user(&next.user_id, &next.tenant_id).await? else {
+                refresh::revoke_family(&self.db, &stored.family).await?;
+                return Err(AuthError::InvalidToken);
+            };
+            tracing::debug!(family = %stored.family, "refresh token shown again within the grace window");
+            return self.session(user, next_plain);
+        }
+        // No successor this rule derives (rotated before it existed, or a broken chain): as before.
+        self.reuse(stored).await
+    }
+
+    /// A set-password link for `user` ([`invite`]), bound to their password hash as it is now.
+    /// Whoever calls this has already checked that the caller may ask for it
+    /// (`app::users::set_password_link`). Returns the token and its expiry (Unix seconds).
+    pub async fn set_password_link(&self, user: &UserView) -> Result<(String, i64), AuthError> {
+        let row = self.user_row(json!({"id": user.id, "tenantId": user.tenant_id})).await?;
+        let hash = row.as_ref().and_then(|r| r.get("passwordHash")).and_then(Value::as_str);
+        self.links.issue(&user.id, &user.tenant_id, hash, chrono::Utc::now().timestamp()).map_err(AuthError::Signing)
+    }
+
+    /// The user a set-password link is for and their password hash as it is now — if the link is
+    /// well signed, unexpired, of agency `tenant`, its user active and their password unchanged
+    /// since the link was made. Anything else is `InvalidToken`.
+    pub async fn check_set_password_link(
+        &self,
+        token: &str,
+        tenant: &Tenant,
+    ) -> Result<(UserView, Option<String>), AuthError> {
+        let claims = self.links.verify(token).ok_or(AuthError::InvalidToken)?;
+        if claims.tid != tenant.id {
+            return Err(AuthError::InvalidToken);
+        }
+        let row =
+            self.user_row(json!({"id": claims.sub, "tenantId": tenant.id})).await?.ok_or(AuthError::InvalidToken)?;
+        let hash = row.get("passwordHash").and_then(Value::as_str).map(str::to_owned);
+        let user = UserView::from_row(&row).filter(|u| u.active).ok_or(AuthError::InvalidToken)?;
+        let expected = self.links.fingerprint(hash.as_deref());
+        let same = expected.len() == claims.fp.len()
+            && expected.bytes().zip(claims.fp.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if !same {
+            return Err(AuthError::InvalidToken);
+        }
+        Ok((user, hash))
     }
 
     /// Ends the login the refresh token belongs to. Unknown tokens are ignored (logging out

@@ -1,6 +1,13 @@
-//! Refresh tokens: 32 random bytes (base64url) handed to the client once, stored only as their
-//! SHA-256. Each login starts a `family`; every refresh rotates the token within it, and showing
-//! a rotated token again (a stolen copy) revokes the whole family.
+//! Refresh tokens: 32 bytes (base64url) handed to the client once, stored only as their SHA-256.
+//! Each login starts a `family` with a random token; every refresh rotates the token within it,
+//! and showing a rotated token again (a stolen copy) revokes the whole family — unless it comes
+//! back within the grace window just after its rotation (two tabs or parallel requests holding
+//! the same cookie), when it is answered with the same successor.
+//!
+//! A successor is not random: it is `HMAC-SHA256(successor key, token)`, the key derived from the
+//! server's signing secret. So every server node can answer a repeat with the very token the first
+//! rotation issued without storing any token in clear, and two concurrent rotations of one token
+//! collide on the unique `tokenHash` instead of forking the login.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +24,8 @@ pub struct StoredToken {
     pub family: String,
     pub expires_at: String,
     pub revoked: bool,
+    /// When it was revoked or rotated (`YYYY-MM-DDTHH:MM:SS.sssZ`).
+    pub revoked_at: Option<String>,
     pub rotated: bool,
 }
 
@@ -30,6 +39,7 @@ impl StoredToken {
             family: s("family")?,
             expires_at: s("expiresAt")?,
             revoked: row.get("revokedAt").is_some_and(|v| !v.is_null()),
+            revoked_at: s("revokedAt"),
             rotated: row.get("replacedBy").is_some_and(|v| !v.is_null()),
         })
     }
@@ -38,6 +48,25 @@ impl StoredToken {
     pub fn expired(&self) -> bool {
         self.expires_at <= store::now_string()
     }
+}
+
+/// The key successors are derived with: `HMAC-SHA256(secret, purpose)`, so it is not the key that
+/// signs access tokens.
+pub fn successor_key(secret: &[u8]) -> [u8; 32] {
+    mac(secret, b"manzil refresh-token successor v1")
+}
+
+/// The token that rotating `plain` issues: the same on every node, unguessable without the key.
+pub fn successor(key: &[u8; 32], plain: &str) -> String {
+    URL_SAFE_NO_PAD.encode(mac(key, plain.as_bytes()))
+}
+
+fn mac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, KeyInit, Mac};
+    // HMAC takes a key of any length, so this cannot fail; the fallback keeps it total anyway.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return Sha256::digest(message).into() };
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// A new random token: `(the client's copy, the stored hash)`.
@@ -53,16 +82,18 @@ pub fn hash(plain: &str) -> String {
     Sha256::digest(plain.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Stores a new token of `family` for the user and returns the client's copy.
+/// Stores token `plain` of `family` for the user. A token already stored (its successor issued
+/// by a concurrent rotation) is `StoreError::UniqueViolation`.
 pub async fn insert(
     db: &Db,
     id: &str,
     tenant_id: &str,
     user_id: &str,
     family: &str,
+    plain: &str,
     ttl: std::time::Duration,
-) -> Result<String, StoreError> {
-    let (plain, token_hash) = generate();
+) -> Result<(), StoreError> {
+    let token_hash = hash(plain);
     let expires = chrono::Utc::now() + chrono::Duration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2));
     db.as_system("auth: store a refresh token")
         .create(
@@ -77,7 +108,7 @@ pub async fn insert(
             }}),
         )
         .await?;
-    Ok(plain)
+    Ok(())
 }
 
 /// The stored token whose hash matches the client's copy.
@@ -89,8 +120,8 @@ pub async fn find(db: &Db, plain: &str) -> Result<Option<StoredToken>, StoreErro
     Ok(StoredToken::from_row(&row))
 }
 
-/// Marks `old` rotated into `new_id`; `false` when it was revoked or rotated meanwhile (a race
-/// with another refresh of the same token, treated as reuse).
+/// Marks `old` rotated into `new_id`; `false` when it was revoked meanwhile (logout, reuse
+/// detected elsewhere).
 pub async fn mark_rotated(db: &Db, old: &StoredToken, new_id: &str) -> Result<bool, StoreError> {
     let out = db
         .as_system("auth: rotate a refresh token")
@@ -140,5 +171,17 @@ mod tests {
         assert_eq!(a.len(), 43);
         assert_eq!(ha, hash(&a));
         assert_eq!(ha.len(), 64);
+    }
+
+    #[test]
+    fn successors_are_stable_per_key() {
+        let key = successor_key(b"0123456789abcdef0123456789abcdef");
+        let other = successor_key(b"another secret, another server!!");
+        let (a, _) = generate();
+        assert_eq!(successor(&key, &a), successor(&key, &a));
+        assert_eq!(successor(&key, &a).len(), 43);
+        assert_ne!(successor(&key, &a), a);
+        assert_ne!(successor(&key, &a), successor(&other, &a));
+        assert_ne!(successor(&key, &successor(&key, &a)), successor(&key, &a));
     }
 }

@@ -1,6 +1,7 @@
 //! The pipeline board: the deals the caller may read, stage by stage, each with the name of its
 //! lead and the titles of its listing (read through the same rules: a lead the caller may not
-//! read leaves its name out), most recently updated first.
+//! read leaves its name out), most recently updated first, a page per stage with the stage's total
+//! (the rest of a long stage comes page by page, [`stage_page`]).
 
 use serde_json::{Value, json};
 use store::Db;
@@ -8,7 +9,7 @@ use store::Db;
 use super::stage::DealStage;
 use super::view::DealView;
 use crate::actor::Actor;
-use crate::page::Limit;
+use crate::page::{Limit, Sort, split_page};
 use crate::records::{RecordError, view};
 
 /// The stages in pipeline order (the board's columns).
@@ -33,38 +34,103 @@ pub struct CardListing {
     pub title_ar: String,
 }
 
-/// One column of the board.
+/// One column of the board (or the next page of one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardColumn {
     pub stage: DealStage,
     pub cards: Vec<DealCard>,
     /// The stage holds more deals than were read.
     pub more: bool,
+    /// Where the next page of this stage starts, when there is one.
+    pub next_cursor: Option<String>,
+    /// Every deal of the stage the caller may read (not only those read).
+    pub total: u64,
 }
 
-/// Up to `per_stage` deals (1–100) of every stage, most recently updated first.
-pub async fn board(db: &Db, actor: &Actor, per_stage: u32) -> Result<Vec<BoardColumn>, RecordError> {
-    let limit = Limit::parse(Some(per_stage))?.get();
+/// The board's order: most recently updated first.
+const ORDER: Sort = Sort { field: "updatedAt", desc: true };
+
+/// Up to `per_stage` deals (1–100) of every stage, most recently updated first, with each stage's
+/// total. `continue_at` starts one stage's column at its cursor instead (the "show more" link of
+/// a page without script).
+pub async fn board(
+    db: &Db,
+    actor: &Actor,
+    per_stage: u32,
+    continue_at: Option<(DealStage, &str)>,
+) -> Result<Vec<BoardColumn>, RecordError> {
+    let totals = totals(db, actor).await?;
     let mut columns = Vec::with_capacity(STAGES.len());
     for stage in STAGES {
-        let args = json!({
-            "where": {"stage": stage.as_str()},
-            "orderBy": [{"updatedAt": "desc"}, {"id": "desc"}],
-            "take": limit + 1,
-            "include": {
-                "lead": {"select": {"name": true}},
-                "property": {"select": {"reference": true, "titleEn": true, "titleAr": true}},
-            },
-        });
-        let rows = match actor.db(db).run("Deal", "findMany", &args).await.map_err(RecordError::Store)? {
-            Value::Array(rows) => rows,
-            _ => Vec::new(),
-        };
-        let more = rows.len() > limit as usize;
-        let cards = rows.into_iter().take(limit as usize).map(card).collect::<Result<_, _>>()?;
-        columns.push(BoardColumn { stage, cards, more });
+        let cursor = continue_at.filter(|(s, _)| *s == stage).map(|(_, c)| c);
+        let total = totals.iter().find(|(s, _)| *s == stage).map_or(0, |(_, n)| *n);
+        columns.push(read_stage(db, actor, stage, per_stage, cursor, total).await?);
     }
     Ok(columns)
+}
+
+/// One page of one stage: up to `per_stage` deals after `cursor` (from a previous page's
+/// `next_cursor`), read under the caller's rules like the board.
+pub async fn stage_page(
+    db: &Db,
+    actor: &Actor,
+    stage: DealStage,
+    per_stage: u32,
+    cursor: Option<&str>,
+) -> Result<BoardColumn, RecordError> {
+    let total = actor
+        .db(db)
+        .run("Deal", "count", &json!({"where": {"stage": stage.as_str()}}))
+        .await
+        .map_err(RecordError::Store)?
+        .as_u64()
+        .unwrap_or(0);
+    read_stage(db, actor, stage, per_stage, cursor, total).await
+}
+
+async fn read_stage(
+    db: &Db,
+    actor: &Actor,
+    stage: DealStage,
+    per_stage: u32,
+    cursor: Option<&str>,
+    total: u64,
+) -> Result<BoardColumn, RecordError> {
+    let limit = Limit::parse(Some(per_stage))?;
+    let mut filter = vec![json!({"stage": stage.as_str()})];
+    if let Some(cursor) = cursor.filter(|c| !c.is_empty()) {
+        filter.push(ORDER.after(&ORDER.decode(cursor)?));
+    }
+    let args = json!({
+        "where": {"AND": filter},
+        "orderBy": ORDER.order_by(),
+        "take": limit.get() + 1,
+        "include": {
+            "lead": {"select": {"name": true}},
+            "property": {"select": {"reference": true, "titleEn": true, "titleAr": true}},
+        },
+    });
+    let rows = match actor.db(db).run("Deal", "findMany", &args).await.map_err(RecordError::Store)? {
+        Value::Array(rows) => rows,
+        _ => Vec::new(),
+    };
+    let (rows, next_cursor) = split_page(rows, limit, &ORDER);
+    let cards = rows.into_iter().map(card).collect::<Result<_, _>>()?;
+    Ok(BoardColumn { stage, cards, more: next_cursor.is_some(), next_cursor, total })
+}
+
+/// Every stage's count of the deals the caller may read.
+async fn totals(db: &Db, actor: &Actor) -> Result<Vec<(DealStage, u64)>, RecordError> {
+    let args = json!({"by": ["stage"], "where": {}, "_count": true});
+    let rows = actor.db(db).run("Deal", "groupBy", &args).await.map_err(RecordError::Store)?;
+    let Value::Array(rows) = rows else { return Ok(Vec::new()) };
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let stage = serde_json::from_value(row.get("stage")?.clone()).ok()?;
+            Some((stage, row.get("_count").and_then(Value::as_u64).unwrap_or(0)))
+        })
+        .collect())
 }
 
 fn card(row: Value) -> Result<DealCard, RecordError> {

@@ -11,11 +11,11 @@ mod stage;
 mod view;
 mod write;
 
-pub use board::{BoardColumn, CardListing, DealCard, STAGES, board};
+pub use board::{BoardColumn, CardListing, DealCard, STAGES, board, stage_page};
 pub use list::{DEFAULT_SORT, ListDeals, SORT_FIELDS, list};
 pub use stage::{DealStage, MoveStage, move_stage};
 pub use view::{DealPatch, DealView, NewDeal};
-pub use write::{create, delete, get, update};
+pub use write::{create, create_in, delete, get, update};
 
 pub(crate) use links::{active_user, instant_field, not_null, readable};
 

@@ -1,7 +1,8 @@
 //! A deal's stage and how it moves: forward one step or several (OFFER → CONTRACT is a deal that
 //! skipped the reservation), to CLOSED_LOST from any open stage, and back between open stages to
 //! correct a mistake. A closed deal (CLOSED_WON, CLOSED_LOST) is reopened or re-closed the other
-//! way only by an ADMIN or a MANAGER: for an agent it is final (403 `policy.denied`).
+//! way only by an ADMIN or a MANAGER: for an agent it is final (403 `policy.denied`). A deal
+//! won makes its lead WON.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
@@ -13,6 +14,7 @@ use domain::Role;
 use super::DEALS;
 use super::view::DealView;
 use crate::actor::Actor;
+use crate::leads::{ChangeStatus, LeadStatus};
 use crate::records::{RecordError, view};
 
 /// Where a deal is in the pipeline.
@@ -58,6 +60,10 @@ pub struct MoveStage {
 
 /// Moves the deal to another stage (the audit hook records the change). The same stage again
 /// answers the deal unchanged.
+///
+/// A deal that becomes CLOSED_WON also marks its lead WON, under the same caller's rules: a lead
+/// the caller may not change (another team's, for a manager) keeps its status, and the move
+/// still stands.
 pub async fn move_stage(db: &Db, actor: &Actor, id: &str, body: MoveStage) -> Result<DealView, RecordError> {
     let current = DEALS.row(db, actor, id).await?;
     let deal: DealView = view(current.clone())?;
@@ -68,7 +74,25 @@ pub async fn move_stage(db: &Db, actor: &Actor, id: &str, body: MoveStage) -> Re
     if deal.stage != body.stage {
         data.insert("stage".into(), json!(body.stage.as_str()));
     }
-    DEALS.update(db, actor, id, current, data, None).await
+    let moved: DealView = DEALS.update(db, actor, id, current, data, None).await?;
+    if body.stage == DealStage::ClosedWon && deal.stage != DealStage::ClosedWon {
+        lead_won(db, actor, &moved.lead_id).await;
+    }
+    Ok(moved)
+}
+
+/// Marks the lead WON unless it already is.
+async fn lead_won(db: &Db, actor: &Actor, lead_id: &str) {
+    let won = ChangeStatus { status: LeadStatus::Won, lost_reason: None };
+    match crate::leads::get(db, actor, lead_id).await {
+        Ok(lead) if lead.status == LeadStatus::Won => {}
+        Ok(_) => {
+            if let Err(e) = crate::leads::change_status(db, actor, lead_id, won).await {
+                tracing::warn!(error = %e, "a won deal's lead keeps its status");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "a won deal's lead cannot be read"),
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use domain::Role;
 
 use super::DEALS;
 use super::links::{active_user, instant_field, readable};
+use super::stage::DealStage;
 use super::view::{DealPatch, DealView, NewDeal};
 use crate::actor::Actor;
 use crate::records::{RecordError, trimmed, view};
@@ -17,8 +18,15 @@ use crate::records::{RecordError, trimmed, view};
 ///
 /// The agent: the one given (an active user of the agency; the rules decide whether the caller
 /// may give the deal to them); else, for an agent, the agent; else the lead's assignee when
-/// active; else nobody. An agent may not set a commission (the rules refuse it: 403).
+/// active; else nobody. An agent may not set a commission (the rules refuse it: 403). The deal
+/// starts as an OFFER.
 pub async fn create(db: &Db, actor: &Actor, new: NewDeal) -> Result<DealView, RecordError> {
+    create_in(db, actor, new, DealStage::Offer).await
+}
+
+/// [`create`], starting in `stage` (the lead page's form lets an agent record a deal already
+/// reserved or under contract). The API keeps stages to their own operation.
+pub async fn create_in(db: &Db, actor: &Actor, new: NewDeal, stage: DealStage) -> Result<DealView, RecordError> {
     let lead_id = trimmed(Some(new.lead_id)).ok_or_else(|| RecordError::invalid("deal.invalid_lead", "leadId"))?;
     let lead = check_lead(db, actor, &lead_id).await?;
     let property_id = match trimmed(new.property_id) {
@@ -46,6 +54,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewDeal) -> Result<DealView, Re
         "commission": new.commission,
         "agentId": agent_id,
         "expectedCloseAt": expected_close_at,
+        "stage": stage.as_str(),
     });
     DEALS.create(db, actor, data, None).await
 }

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use store::StoreError;
 
 pub use names::{safe_name, storage_key};
-pub use sniff::{ALLOWED as ALLOWED_TYPES, acceptable, essence};
+pub use sniff::{ALLOWED as ALLOWED_TYPES, acceptable, canonical, essence};
 
 use crate::App;
 use crate::actor::Actor;
@@ -270,7 +270,7 @@ pub async fn upload(app: &App, actor: &Actor, new: NewUpload) -> Result<FileView
                 "ownerType": owner.as_str(),
                 "ownerId": new.owner_id,
                 "name": display_name(&new.name),
-                "contentType": essence(&new.content_type),
+                "contentType": canonical(&new.content_type),
                 "size": size,
                 "storageKey": key,
                 "createdById": actor.user_id,

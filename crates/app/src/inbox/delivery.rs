@@ -276,13 +276,7 @@ async fn thread(env: &JobEnv, message: &Value, out: &mut Outgoing) -> Result<(),
     }
     if out.subject.is_none() {
         let subject = last_in.and_then(|r| r["content"].get("subject")).and_then(Value::as_str).unwrap_or_default();
-        out.subject = Some(if subject.is_empty() {
-            String::new()
-        } else if subject.to_lowercase().starts_with("re:") {
-            subject.to_owned()
-        } else {
-            format!("Re: {subject}")
-        });
+        out.subject = Some(super::outbound::reply_subject(subject));
     }
     Ok(())
 }

@@ -97,7 +97,9 @@ pub async fn send(
                 return Err(RecordError::invalid("sms.media_unsupported", "mediaFileId").into());
             }
             let id = media_file_id.as_deref().unwrap_or_default();
-            Body::Media { caption, file: readable_file(app, actor, id).await? }
+            let file = readable_file(app, actor, id).await?;
+            check_media(&kind, &file.content_type, usize::try_from(file.size).unwrap_or(usize::MAX))?;
+            Body::Media { caption, file }
         }
         (Some(text), None) => Body::Text(text),
         (None, Some(t)) if kind == "WHATSAPP" => {
@@ -200,6 +202,75 @@ pub async fn send(
     Ok(message)
 }
 
+/// The largest file WhatsApp takes of this type, in bytes (Meta's outbound limits: photos 5 MB,
+/// audio and video 16 MB, documents 100 MB); `None` where the channel sets no limit of its own.
+pub fn media_limit(channel: &str, content_type: &str) -> Option<usize> {
+    const MB: usize = 1024 * 1024;
+    if channel != "WHATSAPP" {
+        return None;
+    }
+    let media = super::senders::Media { name: String::new(), content_type: content_type.to_owned(), bytes: Vec::new() };
+    Some(match media.whatsapp_type() {
+        "image" => 5 * MB,
+        "audio" | "video" => 16 * MB,
+        _ => 100 * MB,
+    })
+}
+
+/// Whether a file of this type and size may go out on the channel: SMS carries none
+/// (`sms.media_unsupported`), WhatsApp refuses files above its limits (`message.media_too_large`,
+/// with the limit as `maxBytes`). Checked before a reply is queued, and by the web composer before
+/// it stores an upload.
+pub fn check_media(channel: &str, content_type: &str, size: usize) -> Result<(), InboxError> {
+    if channel == "SMS" {
+        return Err(RecordError::invalid("sms.media_unsupported", "mediaFileId").into());
+    }
+    match media_limit(channel, content_type) {
+        Some(max) if size > max => Err(RecordError::invalid("message.media_too_large", "mediaFileId").into()),
+        _ => Ok(()),
+    }
+}
+
+/// An e-mail reply's subject: `Re:` and the customer's subject (kept as it is when it already
+/// starts with `Re:`); empty when the customer's had none.
+pub fn reply_subject(customer_subject: &str) -> String {
+    let subject = customer_subject.trim();
+    if subject.is_empty() {
+        String::new()
+    } else if subject.to_lowercase().starts_with("re:") {
+        subject.to_owned()
+    } else {
+        format!("Re: {subject}")
+    }
+}
+
+/// The subject a reply in this e-mail conversation gets by default: [`reply_subject`] of the
+/// customer's last message that has one (read under the caller's rules; `None` when there is
+/// none). The composer shows it for the agent to keep or change.
+pub async fn default_subject(app: &App, actor: &Actor, conversation_id: &str) -> Result<Option<String>, InboxError> {
+    let rows = actor
+        .db(&app.db)
+        .run(
+            "Message",
+            "findMany",
+            &json!({
+                "where": {"conversationId": conversation_id, "direction": "IN"},
+                "orderBy": [{"createdAt": "desc"}, {"id": "desc"}],
+                "select": {"content": true},
+                "take": 1,
+            }),
+        )
+        .await?;
+    let subject = rows
+        .as_array()
+        .and_then(|r| r.first())
+        .and_then(|r| r["content"].get("subject"))
+        .and_then(Value::as_str)
+        .map(reply_subject)
+        .filter(|s| !s.is_empty());
+    Ok(subject)
+}
+
 /// The file `id`, if the caller may read it (and the record it is attached to); else
 /// `400 message.invalid_media` — a hidden file reads exactly like a missing one.
 async fn readable_file(app: &App, actor: &Actor, id: &str) -> Result<crate::files::FileView, InboxError> {
@@ -288,6 +359,20 @@ mod tests {
         assert_eq!(pick_language(&t, "only_en", Some("ar"), None), None);
         assert_eq!(pick_language(&t, "missing", None, None), None);
         assert_eq!(pick_language(&json!(null), "follow_up", None, None), None);
+    }
+
+    #[test]
+    fn whatsapp_limits_files_by_type_and_sms_takes_none() {
+        const MB: usize = 1024 * 1024;
+        assert!(check_media("WHATSAPP", "image/png", 5 * MB).is_ok());
+        assert!(check_media("WHATSAPP", "image/png", 5 * MB + 1).is_err());
+        assert!(check_media("WHATSAPP", "audio/ogg", 6 * MB).is_ok());
+        assert!(check_media("WHATSAPP", "application/pdf", 20 * MB).is_ok());
+        assert!(check_media("EMAIL", "image/png", 20 * MB).is_ok());
+        assert!(check_media("SMS", "image/png", 1).is_err());
+        assert_eq!(reply_subject("استفسار عن شقة"), "Re: استفسار عن شقة");
+        assert_eq!(reply_subject("RE: flat"), "RE: flat");
+        assert_eq!(reply_subject("  "), "");
     }
 
     #[test]

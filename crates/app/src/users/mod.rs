@@ -5,12 +5,14 @@
 
 mod create;
 mod fields;
+mod link;
 mod list;
 mod password;
 mod update;
 mod view;
 
 pub use create::{AddUser, NewUser, add, create};
+pub use link::{SetPasswordLink, link_user, set_password_link, set_password_with_link};
 pub use list::{ListUsers, list};
 pub use password::{ChangePassword, change_password};
 pub use update::{MePatch, UserPatch, get, me, update, update_me};

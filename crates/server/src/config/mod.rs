@@ -79,6 +79,9 @@ pub struct AuthConfig {
     pub jwt_secret: Option<Secret<String>>,
     pub access_token_ttl_secs: u64,
     pub refresh_token_ttl_days: u64,
+    /// Seconds after its rotation during which a refresh token shown again gets the same
+    /// successor instead of counting as reuse (parallel requests of one browser); 0 turns it off.
+    pub refresh_grace_secs: u64,
     pub max_failed_logins_per_account: usize,
     pub max_failed_logins_per_ip: usize,
     pub failed_login_window_secs: u64,
@@ -161,6 +164,7 @@ impl Default for AuthConfig {
             jwt_secret: None,
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_days: 30,
+            refresh_grace_secs: app::auth::DEFAULT_REFRESH_GRACE.as_secs(),
             max_failed_logins_per_account: 5,
             max_failed_logins_per_ip: 20,
             failed_login_window_secs: 15 * 60,
@@ -232,6 +236,7 @@ impl Config {
         app::auth::AuthSettings {
             access_ttl: Duration::from_secs(a.access_token_ttl_secs),
             refresh_ttl: Duration::from_secs(a.refresh_token_ttl_days * 24 * 3600),
+            refresh_grace: Duration::from_secs(a.refresh_grace_secs),
             limits: app::auth::rate_limit::LoginLimits {
                 per_account: a.max_failed_logins_per_account,
                 per_ip: a.max_failed_logins_per_ip,

@@ -59,6 +59,9 @@ impl Config {
         if self.auth.refresh_token_ttl_days == 0 || self.auth.refresh_token_ttl_days > 365 {
             problems.push("auth.refresh_token_ttl_days: between 1 and 365".to_owned());
         }
+        if self.auth.refresh_grace_secs > 300 {
+            problems.push("auth.refresh_grace_secs: at most 300 (a long window weakens reuse detection)".to_owned());
+        }
         if self.auth.max_failed_logins_per_account == 0 || self.auth.max_failed_logins_per_ip == 0 {
             problems.push("auth.max_failed_logins_per_account / _per_ip: at least 1".to_owned());
         }

@@ -366,8 +366,9 @@ async fn conversation_of(app: &TestApp, body: &str) -> String {
 
 /// With the inbox open (demo sandbox on): a customer's WhatsApp message posted as a signed webhook
 /// appears in the thread within 2 s without a reload; the agent's reply typed in the composer goes
-/// to the sandbox provider and its ticks move to delivered; once the 24-hour window has closed the
-/// composer offers templates only.
+/// to the sandbox provider and its ticks move to delivered (a reply to a chosen message, picked by
+/// keyboard, quotes it; a photo attached in the composer goes out as media); once the 24-hour window
+/// has closed the composer offers templates only.
 #[tokio::test]
 async fn the_inbox_is_live_and_the_composer_follows_the_window() {
     use app::inbox::sandbox::simulate::Inbound;
@@ -408,7 +409,25 @@ async fn the_inbox_is_live_and_the_composer_follows_the_window() {
     assert_eq!(b.js("return window.__stillHere").await, 1, "no reload");
     b.screenshot("inbox-ar").await;
 
-    // The reply: typed, sent, its ticks follow the sandbox's status webhooks.
+    // The reply, to the second message: its reply link (by keyboard) quotes it in the composer.
+    let answered = crate::webhooks_support::rows(&app, "Message", serde_json::json!({"body": second})).await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    b.driver()
+        .find(By::Css(format!("[data-message-id='{answered}'] [data-testid=reply-button]")))
+        .await
+        .expect("reply link")
+        .send_keys(Key::Enter)
+        .await
+        .expect("press");
+    b.wait_js("return !document.querySelector('[data-testid=composer-reply]').hidden", 5).await;
+    assert_eq!(b.js("return document.querySelector('[data-testid=composer-quote]').textContent").await, second);
+    assert_eq!(b.js("return document.querySelector('[data-testid=composer-reply-to]').value").await, answered.as_str());
+    assert_eq!(b.js("return document.activeElement.id").await, "composer-text", "the text is next");
+    assert_eq!(b.js("return window.__stillHere").await, 1, "no navigation");
+
+    // Typed, sent, its ticks follow the sandbox's status webhooks; it quotes what it answers.
     let reply = "أهلًا مريم، نعم.";
     b.driver()
         .find(By::Css("[data-testid=composer-text]"))
@@ -419,10 +438,39 @@ async fn the_inbox_is_live_and_the_composer_follows_the_window() {
         .expect("type");
     b.driver().find(By::Css("[data-testid=composer-send]")).await.expect("send").click().await.expect("click");
     b.wait_js(
-        &format!("return [...document.querySelectorAll('[data-testid=message][data-direction=OUT]')].some(m => m.textContent.includes('{reply}') && ['DELIVERED','READ'].includes(m.dataset.status))"),
+        &format!("return [...document.querySelectorAll('[data-testid=message][data-direction=OUT]')].some(m => m.textContent.includes('{reply}') && ['DELIVERED','READ'].includes(m.dataset.status) && (m.querySelector('blockquote.quote') || {{}}).textContent === '{second}')"),
         10,
     )
     .await;
+    assert_eq!(b.js("return window.__stillHere").await, 1, "no reload");
+    assert_eq!(b.js("return document.querySelector('[data-testid=composer-reply]').hidden").await, true);
+
+    // A photo with a caption: uploaded with the form, sent as media through the sandbox.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let photo = dir.path().join("salon.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89")
+        .expect("photo");
+    b.driver()
+        .find(By::Css("[data-testid=composer-file]"))
+        .await
+        .expect("file input")
+        .send_keys(photo.to_str().expect("path"))
+        .await
+        .expect("choose");
+    b.driver()
+        .find(By::Css("[data-testid=composer-text]"))
+        .await
+        .expect("composer")
+        .send_keys("الصالة")
+        .await
+        .expect("type");
+    b.driver().find(By::Css("[data-testid=composer-send]")).await.expect("send").click().await.expect("click");
+    b.wait_js(
+        "return [...document.querySelectorAll('[data-testid=message][data-direction=OUT]')].some(m => !!m.querySelector('[data-testid=message-image]') && m.textContent.includes('الصالة') && ['DELIVERED','READ'].includes(m.dataset.status))",
+        10,
+    )
+    .await;
+    assert_eq!(b.js("return document.querySelector('[data-testid=composer-file]').value").await, "", "emptied");
     assert_eq!(b.js("return window.__stillHere").await, 1, "no reload");
 
     // The window closes: the composer offers templates only.

@@ -32,8 +32,19 @@ pub async fn sign_in(app: &TestApp, host: &str, email: &str) -> Session {
     Session { cookie: format!("manzil_access={access}; manzil_refresh={refresh}; manzil_csrf={csrf}"), csrf }
 }
 
-async fn page(app: &TestApp, host: &str, s: &Session, path: &str) -> Res {
+/// `GET path` on `host` with the session's cookies.
+pub async fn get(app: &TestApp, host: &str, s: &Session, path: &str) -> Res {
     app.get(host, path).header("cookie", &s.cookie).send().await
+}
+
+/// A form posted to `path` on `host` with the session's cookies.
+pub async fn post(app: &TestApp, host: &str, s: &Session, path: &str, form: String) -> Res {
+    app.post(host, path).header("cookie", &s.cookie).body("application/x-www-form-urlencoded", form).send().await
+}
+
+/// Where a redirect goes (empty when it is none).
+pub fn location(res: &Res) -> &str {
+    res.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
 pub async fn user(app: &TestApp, slug: &str, who: &str, role: Role) -> UserView {
@@ -110,11 +121,11 @@ async fn sign_in_by_form_and_out(app: &TestApp) {
     assert_eq!(res.headers["location"], "/");
 
     let s = sign_in(app, "dar", &app.dar.agent.email).await;
-    let res = page(app, "dar", &s, "/leads").await;
+    let res = get(app, "dar", &s, "/leads").await;
     assert_eq!(res.status, 200);
     assert!(res.body.contains(r#"data-testid="current-user">agent of dar"#), "{}", res.body);
     // dar's session cookies mean nothing on harbor's host.
-    let res = page(app, "harbor", &s, "/leads").await;
+    let res = get(app, "harbor", &s, "/leads").await;
     assert_eq!(res.status, 303);
 
     // Sign-out needs the CSRF field, then revokes the session.
@@ -135,13 +146,13 @@ async fn sign_in_by_form_and_out(app: &TestApp) {
     assert!(res.set_cookies().iter().any(|c| c.starts_with("manzil_access=;")));
     // The refresh token is revoked: without a live access token the page sends to sign-in.
     let refresh_only = s.cookie.split("; ").filter(|c| !c.starts_with("manzil_access=")).collect::<Vec<_>>().join("; ");
-    assert_eq!(page(app, "dar", &Session { cookie: refresh_only, csrf: s.csrf }, "/leads").await.status, 303);
+    assert_eq!(get(app, "dar", &Session { cookie: refresh_only, csrf: s.csrf }, "/leads").await.status, 303);
 }
 
 async fn an_expired_access_cookie_is_renewed_from_the_refresh_cookie(app: &TestApp) {
     let s = sign_in(app, "dar", &app.dar.agent.email).await;
     let refresh_only = s.cookie.split("; ").filter(|c| !c.starts_with("manzil_access=")).collect::<Vec<_>>().join("; ");
-    let res = page(app, "dar", &Session { cookie: refresh_only.clone(), csrf: s.csrf.clone() }, "/leads").await;
+    let res = get(app, "dar", &Session { cookie: refresh_only.clone(), csrf: s.csrf.clone() }, "/leads").await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert!(res.cookie("manzil_access").is_some());
     let rotated = res.cookie("manzil_refresh").expect("rotated refresh cookie");
@@ -168,14 +179,14 @@ async fn the_grid_shows_what_the_rules_let_the_reader_see(app: &TestApp) {
     let other_agency = lead(app, &app.harbor.tenant.id, "Harbor's", Some(&app.harbor.agent.id)).await;
 
     let agent = sign_in(app, "dar", &app.dar.agent.email).await;
-    let body = page(app, "dar", &agent, "/leads").await.body;
+    let body = get(app, "dar", &agent, "/leads").await.body;
     assert_eq!(grid_ids(&body), vec![mine.clone()]);
     // Agents get no assignee filter and no bulk assignment.
     assert!(!body.contains("id=\"assignee\""));
     assert!(!body.contains("data-testid=\"bulk-assign\""));
 
     let m = sign_in(app, "dar", &manager.email).await;
-    let body = page(app, "dar", &m, "/leads").await.body;
+    let body = get(app, "dar", &m, "/leads").await.body;
     let mut seen = grid_ids(&body);
     seen.sort();
     let mut expected = vec![members.clone(), open.clone()];
@@ -185,13 +196,13 @@ async fn the_grid_shows_what_the_rules_let_the_reader_see(app: &TestApp) {
     assert!(!body.contains(&other_agency));
 
     let admin = sign_in(app, "dar", &app.dar.admin.email).await;
-    let body = page(app, "dar", &admin, "/leads").await.body;
+    let body = get(app, "dar", &admin, "/leads").await.body;
     assert_eq!(grid_ids(&body).len(), 3);
     // Filters: unassigned, and a search.
-    assert_eq!(grid_ids(&page(app, "dar", &admin, "/leads?assignee=unassigned").await.body), vec![open.clone()]);
-    assert_eq!(grid_ids(&page(app, "dar", &admin, "/leads?q=member").await.body), vec![members.clone()]);
+    assert_eq!(grid_ids(&get(app, "dar", &admin, "/leads?assignee=unassigned").await.body), vec![open.clone()]);
+    assert_eq!(grid_ids(&get(app, "dar", &admin, "/leads?q=member").await.body), vec![members.clone()]);
     // A broken cursor or sort goes back to the plain grid instead of failing.
-    let res = page(app, "dar", &admin, "/leads?cursor=garbage").await;
+    let res = get(app, "dar", &admin, "/leads?cursor=garbage").await;
     assert_eq!((res.status, res.headers["location"].to_str().unwrap()), (303, "/leads"));
 }
 
@@ -201,14 +212,14 @@ async fn sorting_marks_the_column_and_reverses(app: &TestApp) {
         lead(app, t, name, Some(&app.dar.agent.id)).await;
     }
     let s = sign_in(app, "dar", &app.dar.agent.email).await;
-    let body = page(app, "dar", &s, "/leads?sort=name").await.body;
+    let body = get(app, "dar", &s, "/leads?sort=name").await.body;
     let order: Vec<usize> =
         ["Alpha", "Beta", "Gamma"].iter().map(|n| body.find(&format!(">{n}</a>")).unwrap()).collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "ascending by name");
     assert!(body.contains(r#"aria-sort="ascending" data-col="name""#), "the name header is marked");
     // Its link now sorts the other way.
     assert!(body.contains(r#"href="/leads?sort=-name""#));
-    let body = page(app, "dar", &s, "/leads?sort=-name").await.body;
+    let body = get(app, "dar", &s, "/leads?sort=-name").await.body;
     assert!(body.find(">Gamma</a>").unwrap() < body.find(">Alpha</a>").unwrap());
     assert!(body.contains(r#"aria-sort="descending""#));
 }
@@ -227,10 +238,10 @@ async fn bulk_assignment_by_managers_only(app: &TestApp) {
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(res.headers["location"], "/leads?assigned=2");
-    let flash = page(app, "dar", &admin, "/leads?assigned=2").await.body;
+    let flash = get(app, "dar", &admin, "/leads?assigned=2").await.body;
     assert!(flash.contains("أُسند عميلان"), "Arabic dual form in the notice");
     let agent = sign_in(app, "dar", &app.dar.agent.email).await;
-    let mut seen = grid_ids(&page(app, "dar", &agent, "/leads").await.body);
+    let mut seen = grid_ids(&get(app, "dar", &agent, "/leads").await.body);
     seen.sort();
     let mut expected = vec![a.clone(), b.clone()];
     expected.sort();
@@ -267,20 +278,20 @@ async fn bulk_assignment_by_managers_only(app: &TestApp) {
 async fn the_column_choice_is_remembered(app: &TestApp) {
     lead(app, &app.dar.tenant.id, "Cols", Some(&app.dar.agent.id)).await;
     let s = sign_in(app, "dar", &app.dar.agent.email).await;
-    let body = page(app, "dar", &s, "/leads").await.body;
+    let body = get(app, "dar", &s, "/leads").await.body;
     assert!(body.contains(r#"data-col="phone""#) && !body.contains(r#"data-col="email""#), "default columns");
-    let res = page(app, "dar", &s, "/leads?cols=email&cols=name").await;
+    let res = get(app, "dar", &s, "/leads?cols=email&cols=name").await;
     assert!(res.body.contains(r#"data-col="email""#) && !res.body.contains(r#"data-col="phone""#));
     let saved = res.cookie("manzil_lead_columns").expect("choice saved");
     assert_eq!(saved, "email");
     let with_choice = Session { cookie: format!("{}; manzil_lead_columns={saved}", s.cookie), csrf: s.csrf };
-    let body = page(app, "dar", &with_choice, "/leads").await.body;
+    let body = get(app, "dar", &with_choice, "/leads").await.body;
     assert!(body.contains(r#"data-col="email""#) && !body.contains(r#"data-col="phone""#), "remembered");
 }
 
 async fn the_language_switch_is_stored(app: &TestApp) {
     let s = sign_in(app, "dar", &app.dar.agent.email).await;
-    assert!(page(app, "dar", &s, "/leads").await.body.contains(r#"dir="rtl""#));
+    assert!(get(app, "dar", &s, "/leads").await.body.contains(r#"dir="rtl""#));
     let res = app
         .post("dar", "/language")
         .header("cookie", &s.cookie)
@@ -288,7 +299,7 @@ async fn the_language_switch_is_stored(app: &TestApp) {
         .send()
         .await;
     assert_eq!((res.status, res.headers["location"].to_str().unwrap()), (303, "/leads?sort=name"));
-    let body = page(app, "dar", &s, "/leads").await.body;
+    let body = get(app, "dar", &s, "/leads").await.body;
     assert!(body.contains(r#"<html lang="en" dir="ltr">"#));
     assert!(body.contains(">Leads</h1>"));
 }

@@ -4,36 +4,28 @@
 
 use app::Actor;
 use app::inbox::channels::{ChannelKind, NewChannel, Secret};
-use chrono::{DateTime, Days, NaiveTime, SecondsFormat, Utc};
-use domain::{Locale, Role};
+use chrono::{DateTime, Days, SecondsFormat, Utc};
+use domain::{Locale, Role, TimeZone};
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
-use crate::pages::{Session, enc, sign_in, user};
-use crate::support::{PASSWORD, Res, TestApp};
+use crate::pages::{enc, get, location, post, sign_in, user};
+use crate::support::{PASSWORD, TestApp};
 
-async fn get(app: &TestApp, host: &str, s: &Session, path: &str) -> Res {
-    app.get(host, path).header("cookie", &s.cookie).send().await
-}
+/// The test agencies' zone: the schema's default.
+const ZONE: TimeZone = TimeZone::DUBAI;
 
-async fn post(app: &TestApp, host: &str, s: &Session, path: &str, form: String) -> Res {
-    app.post(host, path).header("cookie", &s.cookie).body("application/x-www-form-urlencoded", form).send().await
-}
-
-fn location(res: &Res) -> &str {
-    res.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
-}
-
-/// Today's midnight (UTC) plus `days` and `hours`, as the engine writes timestamps.
+/// The start of today in the agencies' zone plus `days` and `hours`, as the engine writes
+/// timestamps.
 fn at(days: i64, hours: u32) -> String {
-    let today = Utc::now().date_naive();
+    let today = ZONE.day_of(Utc::now());
     let day = if days >= 0 {
         today.checked_add_days(Days::new(days.unsigned_abs()))
     } else {
         today.checked_sub_days(Days::new(days.unsigned_abs()))
     }
     .unwrap();
-    let t: DateTime<Utc> = day.and_time(NaiveTime::MIN).and_utc() + chrono::Duration::hours(i64::from(hours));
+    let t: DateTime<Utc> = ZONE.day_start(day) + chrono::Duration::hours(i64::from(hours));
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -231,8 +223,8 @@ async fn tasks_fall_into_buckets_under_the_rules(app: &TestApp) {
     assert!(upcoming.contains("Viewing at the marina"));
     assert!(!body.contains("Far in the future"));
     // The viewing's Gregorian date and time, and its Hijri date beside it.
-    assert!(upcoming.contains(&ui::format::date_time(&viewing_due, Locale::Ar)));
-    let hijri = ui::format::hijri(&viewing_due, Locale::Ar).unwrap();
+    assert!(upcoming.contains(&ui::format::date_time(&viewing_due, Locale::Ar, ZONE)));
+    let hijri = ui::format::hijri(&viewing_due, Locale::Ar, ZONE).unwrap();
     assert!(upcoming.contains(&hijri) && hijri.ends_with("هـ"), "{upcoming}");
     assert!(!due_today.contains("data-testid=\"hijri\""), "tasks carry no Hijri date");
 
@@ -268,7 +260,7 @@ async fn tasks_fall_into_buckets_under_the_rules(app: &TestApp) {
     let body = get(app, "harbor", &s, "/tasks").await.body;
     assert!(body.contains(r#"<html lang="en" dir="ltr">"#));
     let upcoming = part(&body, "task-upcoming", "</section>");
-    assert!(upcoming.contains(&ui::format::hijri(&due, Locale::En).unwrap()), "{upcoming}");
+    assert!(upcoming.contains(&ui::format::hijri(&due, Locale::En, ZONE).unwrap()), "{upcoming}");
     assert!(!body.contains("Viewing at the marina"));
 }
 
@@ -362,10 +354,11 @@ async fn settings_keep_secrets_and_admin_forms_to_admins(app: &TestApp) {
     // The admin invites a user, then deactivates them; creates a team.
     let invite = format!("csrf={}&name=Sara&email={}&role=MANAGER&team=", admin.csrf, enc("sara@dar.example"));
     let res = post(app, "dar", &admin, "/settings/users", invite).await;
-    assert_eq!((res.status, location(&res)), (303, "/settings?ok=invited"), "{}", res.body);
     let sara = system.run("User", "findFirst", &json!({"where": {"email": "sara@dar.example"}})).await.unwrap();
     assert_eq!(sara["role"], json!("MANAGER"));
     let sara = sara["id"].as_str().unwrap().to_owned();
+    let link = format!("/settings?ok=invited&link={sara}#set-password-link");
+    assert_eq!((res.status, location(&res)), (303, link.as_str()), "{}", res.body);
     let body = get(app, "dar", &admin, "/settings").await.body;
     assert!(body.contains(&format!(r#"data-user-id="{sara}" data-active="true""#)));
     let res =

@@ -2,7 +2,8 @@
 //! page), where bubbles sit and how their ticks read, a failed message's reason in the reader's
 //! language, the composer turning to templates outside WhatsApp's window, the fragments the
 //! script swaps in, the no-script composer, and both languages. (The live stream and the
-//! script's behaviour are driven in a real browser: `browser.rs`.)
+//! script's behaviour are driven in a real browser: `browser.rs`.) The composer's e-mail subject,
+//! reply target and files: `composer_*` (files with a 64 KiB upload limit).
 
 use domain::Role;
 use serde_json::{Value, json};
@@ -18,6 +19,47 @@ crate::inbox_tests!(
     the_form_composer_sends_notes_and_shows_refusals,
     the_page_speaks_arabic_and_english,
 );
+
+/// The upload limit of the composer tests.
+const MAX_FILE: usize = 64 * 1024;
+
+/// Like `inbox_tests!`, with the upload limit at [`MAX_FILE`].
+macro_rules! composer_tests {
+    ($($name:ident),* $(,)?) => {
+        mod composer_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let provider = crate::inbox_support::StandIn::start().await;
+                    let app = crate::support::TestApp::sqlite_with(|c| {
+                        crate::inbox_support::configure(c, &provider);
+                        c.files.max_bytes = super::MAX_FILE;
+                    })
+                    .await;
+                    super::$name(&app, &provider).await;
+                    app.stop().await;
+                }
+            )*
+        }
+        mod composer_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let provider = crate::inbox_support::StandIn::start().await;
+                    let app = crate::support::TestApp::postgres_with(|c| {
+                        crate::inbox_support::configure(c, &provider);
+                        c.files.max_bytes = super::MAX_FILE;
+                    })
+                    .await;
+                    super::$name(&app, &provider).await;
+                    app.stop().await;
+                }
+            )*
+        }
+    };
+}
+
+composer_tests!(composer_replies_by_email_with_a_subject_and_a_quote, composer_sends_a_file_or_keeps_the_draft);
 
 async fn page(app: &TestApp, host: &str, s: &Session, path: &str) -> Res {
     app.get(host, path).header("cookie", &s.cookie).send().await
@@ -181,6 +223,15 @@ async fn an_agent_sees_only_their_conversations(app: &TestApp, _provider: &Stand
     let body = page(app, "dar", &m, "/inbox?filter=team").await.body;
     assert!(body.contains(r#"data-testid="filter-team""#));
     assert_eq!(listed(&body), vec![mine.conversation_id.clone()]);
+
+    // WhatsApp names a customer by their number's digits (as its webhooks carry them); the page
+    // writes it as a phone number, with its `+`, isolated left to right. One already written
+    // with `+` keeps a single one.
+    let digits = seed_thread(app, &app.dar, ThreadSpec { address: "971502223344", ..Default::default() }).await;
+    for (thread, shown) in [(&digits, "+971502223344"), (&mine, "+971501234567")] {
+        let body = page(app, "dar", &admin, &format!("/inbox/{}", thread.conversation_id)).await.body;
+        assert!(body.contains(&format!(r#"<bdi dir="ltr" class="muted">{shown}</bdi>"#)), "{shown}");
+    }
 }
 
 async fn bubbles_sit_by_direction_and_a_failure_never_looks_sent(app: &TestApp, _provider: &StandIn) {
@@ -385,17 +436,18 @@ async fn the_form_composer_sends_notes_and_shows_refusals(app: &TestApp, _provid
 
     // Without the CSRF field: refused.
     assert_eq!(post_form(app, "dar", &agent, &send, "csrf=wrong&text=hi").await.status, 403);
-    // Free text outside the window: refused, back to the thread with the reason, nothing stored.
+    // Free text outside the window: refused, the thread again with the reason, nothing stored.
     let res = post_form(app, "dar", &agent, &send, &format!("csrf={}&text={}", agent.csrf, enc("hello"))).await;
-    assert_eq!(res.status, 303);
-    let back = res.headers["location"].to_str().unwrap().to_owned();
-    assert_eq!(back, format!("/inbox/{}?error=whatsapp.window_closed", closed.conversation_id));
-    let body = page(app, "dar", &agent, &back).await.body;
+    assert_eq!(res.status, 422);
+    let body = res.body;
     assert!(
         body.contains(r#"data-testid="composer-error">مرّت أكثر من 24 ساعة منذ آخر رسالة من العميل"#),
         "the refusal is shown, in the reader's language: {body}"
     );
     assert!(!body.contains(r#"data-testid="message""#), "no bubble for a refused send");
+    // A link carrying a refusal's code shows it the same way.
+    let back = format!("/inbox/{}?error=whatsapp.window_closed", closed.conversation_id);
+    assert!(page(app, "dar", &agent, &back).await.body.contains("مرّت أكثر من 24 ساعة"));
 
     // A template goes out (queued, a clock, never a tick yet).
     let res =
@@ -440,4 +492,236 @@ async fn the_page_speaks_arabic_and_english(app: &TestApp, _provider: &StandIn) 
     assert!(body.contains("Free replies for"), "{body}");
     assert!(plain(&body).contains("1 unread message"));
     assert!(body.contains(r#"<label for="composer-text">Message</label>"#));
+}
+
+/// Posts the composer's multipart form (`fields`, then the `file` part: an empty name and no
+/// bytes is the browser's empty file input).
+async fn post_multipart(
+    app: &TestApp,
+    s: &Session,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &str, &[u8]),
+    htmx: bool,
+) -> Res {
+    let (content_type, body) = crate::imports::multipart(fields, file.0, file.1, file.2);
+    let mut req = app.post("dar", path).header("cookie", &s.cookie);
+    if htmx {
+        req = req.header("hx-request", "true");
+    }
+    req.body(&content_type, body).send().await
+}
+
+/// The value of the element with `data-testid="{testid}"`'s attribute `attr`.
+fn attr(body: &str, testid: &str, attr: &str) -> Option<String> {
+    let at = body.find(&format!(r#"data-testid="{testid}""#))?;
+    let tag_start = body[..at].rfind('<')?;
+    let tag = &body[tag_start..tag_start + body[tag_start..].find('>')?];
+    let v = tag.split(&format!(r#" {attr}=""#)).nth(1)?;
+    Some(v.split('"').next()?.to_owned())
+}
+
+async fn composer_replies_by_email_with_a_subject_and_a_quote(app: &TestApp, _provider: &StandIn) {
+    use crate::inbox_email::{Smtp, deliver, first_mail, mailbox};
+    use crate::inbox_support::run_job;
+    use crate::webhooks_support::rows;
+
+    let smtp = Smtp::start();
+    mailbox(app, smtp.port).await;
+    deliver(app, &first_mail("ahmed@example.ae", "first-1@example.ae")).await;
+    let conversation = rows(app, "Conversation", json!({})).await[0]["id"].as_str().unwrap().to_owned();
+    let customer = rows(app, "Message", json!({"direction": "IN"})).await[0]["id"].as_str().unwrap().to_owned();
+    let admin = sign_in(app, "dar", &app.dar.admin.email).await;
+    let thread = format!("/inbox/{conversation}");
+
+    // The subject field is labelled, keeps its own direction and starts as `Re:` the customer's.
+    let body = page(app, "dar", &admin, &thread).await.body;
+    assert!(body.contains(r#"<label for="composer-subject">الموضوع</label>"#), "{body}");
+    assert!(
+        body.contains(r#"<input id="composer-subject" name="subject" type="text" dir="auto" maxlength="250" value="Re: سعر الشقة""#),
+        "{body}"
+    );
+    assert!(body.contains(r#"enctype="multipart/form-data""#), "e-mail takes files");
+    assert!(body.contains(r#"data-testid="composer-reply" hidden"#), "no reply target yet");
+    // The customer's message has a reply control: a link to the thread with the target.
+    let b = article(&body, &customer);
+    let href = attr(b, "reply-button", "href").expect("a reply control");
+    assert_eq!(href, format!("/inbox/{conversation}?reply_to={customer}#composer"));
+    assert!(b.contains(r#"aria-label="الرد على هذه الرسالة""#) && b.contains(r#"data-quote="هل الشقة متاحة؟""#), "{b}");
+
+    // Without script the link opens the composer with the quote and the hidden target.
+    let body = page(app, "dar", &admin, href.split('#').next().unwrap()).await.body;
+    assert!(!body.contains(r#"data-testid="composer-reply" hidden"#), "{body}");
+    assert!(
+        body.contains(
+            r#"<blockquote class="quote" dir="auto" data-testid="composer-quote">هل الشقة متاحة؟</blockquote>"#
+        )
+    );
+    assert_eq!(attr(&body, "composer-reply-to", "value").as_deref(), Some(customer.as_str()));
+    assert_eq!(attr(&body, "composer-reply-cancel", "href"), Some(format!("/inbox/{conversation}#composer")));
+    // A target that is not a message of this thread is ignored.
+    let body = page(app, "dar", &admin, &format!("{thread}?reply_to=nope")).await.body;
+    assert!(body.contains(r#"data-testid="composer-reply" hidden"#));
+
+    // The form (multipart, its file input left empty) sends the subject and the reply target.
+    let fields = [
+        ("csrf", admin.csrf.as_str()),
+        ("reply_to", customer.as_str()),
+        ("subject", "موعد المعاينة"),
+        ("text", "نعم، متاحة. متى تناسبك المعاينة؟"),
+    ];
+    let res =
+        post_multipart(app, &admin, &format!("{thread}/send"), &fields, ("", "application/octet-stream", b""), false)
+            .await;
+    assert_eq!((res.status, res.headers["location"].to_str().unwrap()), (303, thread.as_str()), "{}", res.body);
+    let out = rows(app, "Message", json!({"direction": "OUT"})).await;
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0]["content"]["subject"], "موعد المعاينة");
+    assert_eq!(out[0]["replyToProviderId"], "first-1@example.ae");
+    assert_eq!(out[0]["mediaFileId"], Value::Null);
+    assert_eq!(run_job(app).await.status.as_str(), "done");
+    let mail = channels::email::parse(&smtp.received()[0]).unwrap();
+    assert_eq!(mail.subject.as_deref(), Some("موعد المعاينة"));
+    assert_eq!(mail.in_reply_to, ["first-1@example.ae"]);
+
+    // The sent reply shows the message it answers, quoted.
+    let body = page(app, "dar", &admin, &thread).await.body;
+    let b = article(&body, out[0]["id"].as_str().unwrap());
+    assert!(b.contains(r#"<blockquote class="quote" dir="auto">هل الشقة متاحة؟</blockquote>"#), "{b}");
+    assert!(b.contains(r#"<p class="subject" dir="auto"><strong>موعد المعاينة</strong></p>"#), "{b}");
+}
+
+async fn composer_sends_a_file_or_keeps_the_draft(app: &TestApp, provider: &StandIn) {
+    use crate::inbox_support::{no_job_due, reply, run_job};
+    use crate::webhooks_support::rows;
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+    let spec = ThreadSpec {
+        assignee: Some(&app.dar.agent.id),
+        account: json!({"phoneNumberId": "106540352242922", "accessToken": "EAAG-test-token"}),
+        ..Default::default()
+    };
+    let t = seed_thread(app, &app.dar, spec).await;
+    let customer = inbound(app, &app.dar, &t, "WHATSAPP", "wamid.IN1", "أرسل صور الشقة", json!(null)).await;
+    let agent = sign_in(app, "dar", &app.dar.agent.email).await;
+    let thread = format!("/inbox/{}", t.conversation_id);
+    let send = format!("{thread}/send");
+    let nothing_sent = || async {
+        assert!(rows(app, "File", json!({})).await.is_empty(), "no file stored");
+        assert!(rows(app, "Message", json!({"direction": "OUT"})).await.is_empty(), "no message");
+        assert!(no_job_due(app).await);
+        assert!(provider.seen().is_empty());
+    };
+
+    // The file input is labelled, says what it takes, and the form posts multipart.
+    let body = page(app, "dar", &agent, &thread).await.body;
+    assert!(body.contains(r#"<label for="composer-file">إرفاق ملف</label>"#), "{body}");
+    let accept = attr(&body, "composer-file", "accept").unwrap();
+    assert!(accept.contains("image/jpeg") && accept.contains("application/pdf") && accept.contains("audio/ogg"));
+    assert_eq!(attr(&body, "composer-file", "data-max-bytes"), Some(MAX_FILE.to_string()));
+    assert!(plain(&body).contains("صور JPEG أو PNG حتى 64 KB. ملفات PDF أو صوت حتى 64 KB."), "{body}");
+    assert!(!body.contains(r#"data-testid="composer-subject""#), "WhatsApp has no subject");
+
+    // A wrong CSRF token: refused before anything is stored.
+    let fields = [("csrf", "wrong"), ("text", "الصالة")];
+    let res = post_multipart(app, &agent, &send, &fields, ("salon.png", "image/png", PNG), false).await;
+    assert_eq!(res.status, 403);
+    let res = post_multipart(app, &agent, &send, &[("text", "الصالة")], ("salon.png", "image/png", PNG), false).await;
+    assert_eq!(res.status, 403, "no token at all");
+    nothing_sent().await;
+
+    // Too large: the page again, the reason, the text kept; nothing stored or sent.
+    let mut big = PNG.to_vec();
+    big.resize(MAX_FILE + 1, 0);
+    let fields = [("csrf", agent.csrf.as_str()), ("text", "صورة الصالة"), ("reply_to", customer.as_str())];
+    let res = post_multipart(app, &agent, &send, &fields, ("big.png", "image/png", &big), false).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    let error = res.body.split(r#"data-testid="composer-error">"#).nth(1).unwrap();
+    let error = plain(&error[..error.find("</p>").unwrap()]);
+    assert!(error.starts_with("الملف كبير جدًا") && error.contains("اختر الملف مرة أخرى"), "{error}");
+    assert!(res.body.contains(">صورة الصالة</textarea>"), "the text stays in the composer");
+    assert_eq!(attr(&res.body, "composer-reply-to", "value").as_deref(), Some(customer.as_str()), "and the target");
+    nothing_sent().await;
+    // The script's path: the reason as text.
+    let res = post_multipart(app, &agent, &send, &fields, ("big.png", "image/png", &big), true).await;
+    assert_eq!(res.status, 422);
+    assert!(plain(&res.body).starts_with("الملف كبير جدًا"), "{}", res.body);
+    // A file whose bytes are not its type.
+    let res = post_multipart(app, &agent, &send, &fields, ("salon.png", "image/png", PDF), false).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("لا يمكن إرسال هذا النوع من الملفات"), "{}", res.body);
+    nothing_sent().await;
+
+    // A photo with its caption: stored as a file of the lead, sent as WhatsApp media.
+    provider.script([reply(200, json!({"id": "1037543291543636"}))]);
+    let res = post_multipart(app, &agent, &send, &fields, ("الصالة.png", "image/png", PNG), false).await;
+    assert_eq!((res.status, res.headers["location"].to_str().unwrap()), (303, thread.as_str()), "{}", res.body);
+    let files = rows(app, "File", json!({})).await;
+    assert_eq!(files.len(), 1);
+    let lead = lead_of(app, &t).await;
+    assert_eq!((files[0]["ownerType"].clone(), files[0]["ownerId"].clone()), (json!("lead"), lead));
+    let key = files[0]["storageKey"].as_str().unwrap();
+    assert!(key.starts_with(&format!("{}/lead/", app.dar.tenant.id)) && key.ends_with("-الصالة.png"), "{key}");
+    let out = rows(app, "Message", json!({"direction": "OUT"})).await;
+    assert_eq!(out.len(), 1);
+    assert_eq!((out[0]["type"].clone(), out[0]["mediaFileId"].clone()), (json!("IMAGE"), files[0]["id"].clone()));
+    assert_eq!(out[0]["replyToProviderId"], "wamid.IN1");
+    assert_eq!(run_job(app).await.status.as_str(), "done");
+    let seen = provider.seen();
+    assert_eq!(seen[0].path, "/v21.0/106540352242922/media");
+    assert!(seen[0].body.contains("IHDR"), "the bytes went up");
+    let sent = seen[1].json();
+    assert_eq!(sent["image"], json!({"id": "1037543291543636", "caption": "صورة الصالة"}));
+    assert_eq!(sent["context"]["message_id"], "wamid.IN1", "{sent}");
+    // The bubble shows the photo (through the authorised file route) and the quote.
+    let body = page(app, "dar", &agent, &thread).await.body;
+    let b = article(&body, out[0]["id"].as_str().unwrap());
+    assert!(b.contains(&format!(r#"<img src="/api/v1/files/{}""#, files[0]["id"].as_str().unwrap())), "{b}");
+    assert!(b.contains("أرسل صور الشقة"), "{b}");
+
+    // The script's path answers the new bubble.
+    let fields = [("csrf", agent.csrf.as_str()), ("text", "")];
+    let res = post_multipart(app, &agent, &send, &fields, ("عقد.pdf", "application/pdf", PDF), true).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(res.body.trim_start().starts_with("<article") && res.body.contains(r#"data-direction="OUT""#));
+    assert!(res.body.contains(r#"data-testid="message-file""#) && res.body.contains("عقد.pdf"), "{}", res.body);
+    assert_eq!(rows(app, "Message", json!({"direction": "OUT", "type": "DOCUMENT"})).await.len(), 1);
+
+    // Refused after the file was stored (the window closed meanwhile): the file goes again.
+    app.app
+        .db
+        .as_system("test fixture")
+        .run(
+            "Conversation",
+            "update",
+            &json!({"where": {"id": t.conversation_id}, "data": {"windowClosesAt": "2020-01-01T00:00:00.000Z"}}),
+        )
+        .await
+        .unwrap();
+    let res = post_multipart(app, &agent, &send, &fields, ("x.png", "image/png", PNG), true).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("24 ساعة"), "{}", res.body);
+    assert_eq!(rows(app, "File", json!({})).await.len(), 2, "the refused send's file was removed");
+    assert_eq!(rows(app, "Message", json!({"direction": "OUT"})).await.len(), 2);
+
+    // SMS takes no file: no input, and a posted one is refused before it is stored.
+    let sms =
+        seed_thread(app, &app.dar, ThreadSpec { kind: "SMS", assignee: Some(&app.dar.agent.id), ..Default::default() })
+            .await;
+    let body = page(app, "dar", &agent, &format!("/inbox/{}", sms.conversation_id)).await.body;
+    assert!(!body.contains(r#"data-testid="composer-file""#) && !body.contains("multipart"));
+    let fields = [("csrf", agent.csrf.as_str()), ("text", "hello")];
+    let res = post_multipart(
+        app,
+        &agent,
+        &format!("/inbox/{}/send", sms.conversation_id),
+        &fields,
+        ("x.png", "image/png", PNG),
+        true,
+    )
+    .await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("لا يمكن إرسال الملفات عبر الرسائل النصية"), "{}", res.body);
+    assert_eq!(rows(app, "File", json!({})).await.len(), 2);
 }

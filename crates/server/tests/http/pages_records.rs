@@ -8,22 +8,10 @@ use domain::Role;
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
-use crate::pages::{Session, lead, sign_in, user};
-use crate::support::{Res, TestApp};
+use crate::pages::{get, lead, location, post, sign_in, user};
+use crate::support::TestApp;
 
 const MISSING: &str = "00000000-0000-4000-8000-000000000000";
-
-async fn get(app: &TestApp, host: &str, s: &Session, path: &str) -> Res {
-    app.get(host, path).header("cookie", &s.cookie).send().await
-}
-
-async fn post(app: &TestApp, host: &str, s: &Session, path: &str, form: String) -> Res {
-    app.post(host, path).header("cookie", &s.cookie).body("application/x-www-form-urlencoded", form).send().await
-}
-
-fn location(res: &Res) -> &str {
-    res.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
-}
 
 /// The row of `model` `id`, read as the system.
 async fn row(app: &TestApp, model: &str, id: &str) -> Value {
@@ -244,7 +232,7 @@ async fn lead_forms_change_the_lead_and_need_the_csrf_field(app: &TestApp) {
     assert_eq!(kinds, ["viewing", "call"], "newest first; agents do not read the audit log");
     let (_, viewing) = &items[0];
     assert!(viewing.contains("Villa viewing") && viewing.contains("20 مارس 2026, 14:00"), "{viewing}");
-    let hijri = ui::format::hijri("2026-03-20", domain::Locale::Ar).unwrap();
+    let hijri = ui::format::hijri("2026-03-20", domain::Locale::Ar, domain::TimeZone::DUBAI).unwrap();
     assert!(viewing.contains(&format!(r#"data-testid="hijri-date"><bdi>{hijri}</bdi>"#)), "{viewing}");
     let (_, call) = &items[1];
     assert!(call.contains("Called back") && call.contains("Wants a villa") && call.contains("منجز"), "{call}");
@@ -256,7 +244,8 @@ async fn lead_forms_change_the_lead_and_need_the_csrf_field(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(stored[0]["propertyId"], json!(villa));
-    assert_eq!(stored[0]["dueAt"], "2026-03-20T14:00:00.000Z");
+    // Typed on the agency's clock (Asia/Dubai, UTC+4), stored in UTC.
+    assert_eq!(stored[0]["dueAt"], "2026-03-20T10:00:00.000Z");
 
     // The admin reads the history: the status changes join the timeline.
     let admin = sign_in(app, "dar", &app.dar.admin.email).await;

@@ -242,6 +242,20 @@ async fn sandbox_refuses_bad_credentials_and_real_accounts(app: &TestApp) {
     assert_eq!(res.json()["contacts"][0]["wa_id"], "971501234567");
     assert!(res.json()["messages"][0]["id"].as_str().unwrap().starts_with("wamid."));
 
+    // A media upload (multipart, before its send): the same credentials, a media id back.
+    let media = format!("/sandbox/whatsapp/v21.0/{}/media", channels.whatsapp_phone_number_id);
+    let (content_type, body) = crate::imports::multipart(
+        &[("messaging_product", "whatsapp"), ("type", "image/png")],
+        "a.png",
+        "image/png",
+        b"x",
+    );
+    let res = app.post("", &media).bearer("not-the-token").body(&content_type, body.clone()).send().await;
+    assert_eq!((res.status, res.json()["error"]["code"].clone()), (401, json!(190)), "a wrong token");
+    let res = app.post("", &media).bearer(&token).body(&content_type, body).send().await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(res.json()["id"].as_str().is_some_and(|id| !id.is_empty()), "{}", res.body);
+
     // A real account's number is unknown to the sandbox, even with its own token.
     whatsapp_channel(app, "harbor", "555000111", "harbor-app-secret").await;
     let res = app.post("", "/sandbox/whatsapp/v21.0/555000111/messages").bearer("graph-token").json(&send).send().await;

@@ -200,7 +200,7 @@ lead-page-timeline-empty = لم يحدث شيء مع هذا العميل بعد.
 lead-page-done = منجز
 lead-page-due = الموعد
 lead-page-quick-actions = إجراءات سريعة
-lead-page-times-utc = الأوقات بالتوقيت العالمي المنسق (UTC).
+lead-page-times-zone = الأوقات بتوقيت الوكالة: { $name }.
 lead-page-log-call = تسجيل مكالمة
 lead-page-call-summary = ما دار في المكالمة
 lead-page-details = التفاصيل
@@ -310,7 +310,6 @@ pipeline-closed-final = مغلقة: نهائية للوكلاء.
 pipeline-move-to = المرحلة
 pipeline-move = نقل
 pipeline-empty-stage = لا صفقات.
-pipeline-more = الصفقات أكثر مما يُعرض: تظهر الأحدث.
 deals-count = { $count ->
     [zero] لا صفقات
     [one] صفقة واحدة
@@ -387,7 +386,7 @@ tasks-done = تم الإنجاز
 tasks-reopen = إعادة فتح
 tasks-done-named = تعليم «{ $name }» كمنجزة
 tasks-reopen-named = إعادة فتح «{ $name }»
-tasks-times-utc = الأوقات بالتوقيت العالمي المنسق (UTC).
+tasks-times-zone = الأوقات بتوقيت الوكالة: { $name }.
 activity-TASK = مهمة
 activity-VIEWING = معاينة
 tasks-flash-done = عُلّمت كمنجزة.
@@ -465,3 +464,114 @@ settings-error-weak-password = كلمة المرور الجديدة قصيرة: 
 settings-error-rate-limited = محاولات كثيرة. حاول مجددًا بعد بضع دقائق.
 settings-error-last-admin = يجب أن يبقى في الوكالة مدير نظام نشط واحد على الأقل.
 settings-forbidden = هذا التغيير لمدير النظام فقط.
+
+## walkthrough
+lead-page-deals = الصفقات
+lead-page-no-deals = لا صفقات بعد.
+lead-page-deal-pipeline = افتح لوحة الصفقات
+lead-page-new-deal = صفقة جديدة
+lead-page-deal-listing = العقار
+lead-page-deal-value = القيمة ({ $name })
+lead-page-deal-stage = المرحلة
+flash-deal-created = أُنشئت الصفقة.
+flash-invalid-value = اكتب القيمة رقمًا، مثل 1850000.
+inbox-open-lead = افتح صفحة العميل
+
+## composer
+# In the file messages, { $name } is a size such as “10 MB”.
+inbox-reply-button = رد
+inbox-reply-to-this = الرد على هذه الرسالة
+inbox-replying-to = رداً على
+inbox-reply-cancel = إلغاء الرد
+inbox-subject = الموضوع
+inbox-attach = إرفاق ملف
+inbox-attach-photos = صور JPEG أو PNG حتى { $name }.
+inbox-attach-files = ملفات PDF أو صوت حتى { $name }.
+inbox-attach-any = صور أو PDF أو مستندات Office أو صوت، حتى { $name }.
+inbox-error-file-too-large = الملف كبير جدًا: الحد الأقصى { $name }. لم يُرسل شيء.
+inbox-error-file-type = لا يمكن إرسال هذا النوع من الملفات، أو أن محتواه لا يطابق نوعه. لم يُرسل شيء.
+inbox-error-note-file = لا يمكن إرفاق ملف بملاحظة خاصة. لم يُحفظ شيء.
+inbox-error-choose-again = اختر الملف مرة أخرى قبل الإرسال.
+inbox-error-unreadable = تعذّرت قراءة النموذج. حاول مرة أخرى.
+
+## time zone
+settings-agency = الوكالة
+settings-time-zone = المنطقة الزمنية
+settings-time-zone-hint = تُعرض كل الأوقات في التطبيق بتوقيت هذه المنطقة، وتُحسب «اليوم» و«المتأخرة» و«هذا الأسبوع» بأيامها.
+settings-time-zone-now = الوقت الآن في الوكالة:
+settings-time-zones-common = الخليج والشرق الأوسط والمناطق الشائعة
+settings-time-zones-all = كل المناطق الزمنية
+settings-saved-agency = حُفظت إعدادات الوكالة.
+
+## sessions and lists
+pipeline-show-more = عرض المزيد
+timeline-older = إدخالات أقدم
+
+## settings
+settings-new-channel = إضافة حساب قناة
+settings-new-channel-kind = إضافة حساب { $name }
+settings-new-channel-submit = إنشاء الحساب
+settings-required = مطلوب
+settings-webhooks = الإعداد لدى المزوّد
+settings-webhook-whatsapp = رابط الاستدعاء (Callback URL)
+settings-webhook-whatsapp-note = في تطبيق Meta: ‏WhatsApp ← Configuration ← Webhook. استخدم رمز التحقق لهذا الحساب (أو رمز الخادم) واشترك في حقل «messages»؛ تُوقَّع الرسائل بسرّ التطبيق.
+settings-webhook-sms = الرسائل الواردة (HTTP POST)
+settings-webhook-sms-note = في Twilio: خانة «A message comes in» للرقم. تُوقَّع الطلبات برمز المصادقة.
+settings-webhook-sms-status = رابط حالات التسليم (HTTP POST)
+settings-webhook-sms-status-note = يرسل Twilio حالات التسليم إلى هنا؛ اضبطه رابطًا لحالات خدمة الرسائل أو الرقم.
+settings-webhook-email = البريد الوارد (MIME خام، HTTP POST)
+settings-webhook-email-note = يمرّر مزوّد البريد كل رسالة بصيغة message/rfc822 مع الترويسة «Authorization: Bearer» متبوعة بالسرّ الوارد.
+settings-webhook-no-public-url = ليس للخادم عنوان عام (server.public_url): تُرفض روابط SMS حتى يُضبط، والعناوين أدناه تستخدم مضيف هذه الصفحة.
+settings-delete-channel = حذف هذا الحساب…
+settings-delete-channel-confirm = أفهم أن محادثاته ورسائله ستُحذف أيضًا.
+settings-delete-channel-submit = حذف الحساب
+settings-templates = قوالب الرسائل
+settings-templates-note = لا يسمح واتساب للنشاط التجاري ببدء محادثة أو الرد بعد 24 ساعة إلا بقالب معتمد لدى Meta. أدرج هنا القوالب المعتمدة التي يمكن لصندوق الوارد إرسالها، بأسمائها كما هي لدى Meta.
+settings-no-templates = لا توجد قوالب بعد: خارج نافذة الـ24 ساعة لن يجد صندوق الوارد ما يرسله.
+settings-template-name = الاسم
+settings-template-name-hint = كما اعتُمد لدى Meta: حروف لاتينية صغيرة وأرقام و_.
+settings-template-language = اللغة
+settings-template-category = الفئة
+settings-template-body = النص
+settings-template-body-hint = النص المعتمد؛ اكتب {"{{1}}"}، {"{{2}}"}… في مواضع المعاملات.
+settings-template-add = إضافة القالب
+settings-template-remove = إزالة
+settings-template-remove-named = إزالة { $name }
+settings-template-params = { $count ->
+    [zero] بلا معاملات
+    [one] معامل واحد
+    [two] معاملان
+    [few] { $count } معاملات
+    [many] { $count } معاملًا
+   *[other] { $count } معامل
+  }
+template-category-MARKETING = تسويق
+template-category-UTILITY = خدمي
+template-category-AUTHENTICATION = مصادقة
+settings-saved-channel-created = أُنشئ حساب القناة. اضبط العناوين أدناه لدى المزوّد.
+settings-saved-channel-deleted = حُذف حساب القناة.
+settings-saved-template-added = أُضيف القالب.
+settings-saved-template-removed = أُزيل القالب.
+settings-error-confirm-delete = ضع علامة التأكيد لحذف الحساب.
+settings-error-template-name = اسم القالب لا يحوي إلا حروفًا لاتينية صغيرة وأرقامًا و_، ولا يتكرر.
+settings-error-template-language = اختر لغة القالب.
+settings-error-template-category = اختر فئة واحدة لكل قالب (نفسها في كل لغة).
+settings-error-template-body = اكتب نص القالب.
+settings-error-template-params = رقّم المعاملات {"{{1}}"}، {"{{2}}"}… دون فجوات، وبالعدد نفسه في كل لغة.
+settings-error-template-exists = هذا القالب موجود بالفعل بهذه اللغة.
+settings-error-link-unavailable = لا يمكن إنشاء رابط لهذا المستخدم (معطَّل، أو ليس من هذه الوكالة).
+settings-link = رابط تعيين كلمة المرور
+settings-link-for = رابط لـ{ $name }
+settings-link-note = من يملك هذا الرابط يستطيع تعيين كلمة المرور والدخول باسم هذا المستخدم: أرسله إليه وحده. يعمل مرة واحدة، حتى { $name }.
+settings-link-copy = نسخ
+settings-link-copied = نُسخ
+settings-link-make = رابط تعيين كلمة المرور
+settings-link-make-named = إنشاء رابط تعيين كلمة المرور لـ{ $name }
+invite-title = عيّن كلمة مرورك في { $agency }
+invite-password = كلمة المرور الجديدة
+invite-confirm = كلمة المرور مرة أخرى
+invite-submit = تعيين كلمة المرور والدخول
+invite-error-mismatch = كلمتا المرور مختلفتان.
+invite-error-weak = كلمة المرور قصيرة جدًا: استخدم 10 أحرف على الأقل.
+invite-invalid-title = هذا الرابط لا يعمل
+invite-invalid = الرابط خاطئ أو منتهي الصلاحية أو استُخدم من قبل. اطلب رابطًا جديدًا من مدير وكالتك.

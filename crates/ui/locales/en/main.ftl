@@ -180,7 +180,7 @@ lead-page-timeline-empty = Nothing has happened with this lead yet.
 lead-page-done = Done
 lead-page-due = Due
 lead-page-quick-actions = Quick actions
-lead-page-times-utc = Times are in UTC.
+lead-page-times-zone = Times are in the agency's time zone: { $name }.
 lead-page-log-call = Log a call
 lead-page-call-summary = What was said
 lead-page-details = Details
@@ -284,7 +284,6 @@ pipeline-closed-final = Closed: final for agents.
 pipeline-move-to = Stage
 pipeline-move = Move
 pipeline-empty-stage = No deals.
-pipeline-more = More deals than shown: the newest are listed.
 deals-count = { $count ->
     [0] no deals
     [one] { $count } deal
@@ -343,7 +342,7 @@ tasks-done = Mark done
 tasks-reopen = Reopen
 tasks-done-named = Mark “{ $name }” done
 tasks-reopen-named = Reopen “{ $name }”
-tasks-times-utc = Times are in UTC.
+tasks-times-zone = Times are in the agency's time zone: { $name }.
 activity-TASK = Task
 activity-VIEWING = Viewing
 tasks-flash-done = Marked done.
@@ -418,3 +417,111 @@ settings-error-weak-password = The new password is too short: use at least 10 ch
 settings-error-rate-limited = Too many attempts. Try again in a few minutes.
 settings-error-last-admin = The agency must keep at least one active admin.
 settings-forbidden = Only an admin may make this change.
+
+## walkthrough
+lead-page-deals = Deals
+lead-page-no-deals = No deals yet.
+lead-page-deal-pipeline = Open the pipeline
+lead-page-new-deal = New deal
+lead-page-deal-listing = Listing
+lead-page-deal-value = Value ({ $name })
+lead-page-deal-stage = Stage
+flash-deal-created = Deal created.
+flash-invalid-value = Write the value as a number, such as 1850000.
+inbox-open-lead = Open the lead
+
+## composer
+# In the file messages, { $name } is a size such as “10 MB”.
+inbox-reply-button = Reply
+inbox-reply-to-this = Reply to this message
+inbox-replying-to = Replying to
+inbox-reply-cancel = Cancel reply
+inbox-subject = Subject
+inbox-attach = Attach a file
+inbox-attach-photos = JPEG or PNG photos up to { $name }.
+inbox-attach-files = PDF or audio up to { $name }.
+inbox-attach-any = Photos, PDF, Office documents or audio, up to { $name }.
+inbox-error-file-too-large = The file is too large: at most { $name }. Nothing was sent.
+inbox-error-file-type = This type of file cannot be sent, or its content does not match its type. Nothing was sent.
+inbox-error-note-file = A private note cannot carry a file. Nothing was saved.
+inbox-error-choose-again = Choose the file again before sending.
+inbox-error-unreadable = The form could not be read. Try again.
+
+## time zone
+settings-agency = Agency
+settings-time-zone = Time zone
+settings-time-zone-hint = Every time in the app is shown in this zone, and “today”, “overdue” and “this week” follow its days.
+settings-time-zone-now = The agency's clock now:
+settings-time-zones-common = Gulf, Middle East and common
+settings-time-zones-all = All time zones
+settings-saved-agency = Agency settings saved.
+
+## sessions and lists
+pipeline-show-more = Show more
+timeline-older = Older entries
+
+## settings
+settings-new-channel = Add a channel account
+settings-new-channel-kind = Add a { $name } account
+settings-new-channel-submit = Create the account
+settings-required = required
+settings-webhooks = Set up at the provider
+settings-webhook-whatsapp = Callback URL
+settings-webhook-whatsapp-note = In your Meta app: WhatsApp → Configuration → Webhook. Use this account's verify token (or the server's) and subscribe to the “messages” field; deliveries are signed with the app secret.
+settings-webhook-sms = Incoming messages (HTTP POST)
+settings-webhook-sms-note = In Twilio: the number's “A message comes in” webhook. Requests are signed with the auth token.
+settings-webhook-sms-status = Status callback (HTTP POST)
+settings-webhook-sms-status-note = Twilio posts delivery statuses here; set it as the messaging service's or the number's status callback.
+settings-webhook-email = Inbound mail (raw MIME, HTTP POST)
+settings-webhook-email-note = Your mail provider forwards each message as message/rfc822 with the header “Authorization: Bearer” followed by the inbound secret.
+settings-webhook-no-public-url = The server has no public address (server.public_url): SMS webhooks are refused until it is set, and the addresses below use this page's host.
+settings-delete-channel = Delete this account…
+settings-delete-channel-confirm = I understand that its conversations and messages are deleted too.
+settings-delete-channel-submit = Delete the account
+settings-templates = Message templates
+settings-templates-note = WhatsApp only lets a business start a conversation, or answer after 24 hours, with a template approved at Meta. List here the approved ones the inbox may send, exactly as named at Meta.
+settings-no-templates = No templates yet: outside the 24-hour window the inbox has nothing to send.
+settings-template-name = Name
+settings-template-name-hint = As approved at Meta: lower-case letters, digits and _.
+settings-template-language = Language
+settings-template-category = Category
+settings-template-body = Text
+settings-template-body-hint = The approved text; write {"{{1}}"}, {"{{2}}"}… where the parameters go.
+settings-template-add = Add the template
+settings-template-remove = Remove
+settings-template-remove-named = Remove { $name }
+settings-template-params = { $count ->
+    [0] no parameters
+    [one] { $count } parameter
+   *[other] { $count } parameters
+  }
+template-category-MARKETING = Marketing
+template-category-UTILITY = Utility
+template-category-AUTHENTICATION = Authentication
+settings-saved-channel-created = Channel account created. Set up the addresses below at the provider.
+settings-saved-channel-deleted = Channel account deleted.
+settings-saved-template-added = Template added.
+settings-saved-template-removed = Template removed.
+settings-error-confirm-delete = Tick the confirmation to delete the account.
+settings-error-template-name = The template name may only hold lower-case letters, digits and _, and must not be listed twice.
+settings-error-template-language = Choose the template's language.
+settings-error-template-category = Choose one category per template (the same in every language).
+settings-error-template-body = Write the template's text.
+settings-error-template-params = Number the parameters {"{{1}}"}, {"{{2}}"}… without gaps, and use as many in every language.
+settings-error-template-exists = This template already exists in this language.
+settings-error-link-unavailable = No link can be made for this user (deactivated, or not of this agency).
+settings-link = Set-password link
+settings-link-for = Link for { $name }
+settings-link-note = Anyone with this link can set the password and sign in as this user: send it to them only. It works once, until { $name }.
+settings-link-copy = Copy
+settings-link-copied = Copied
+settings-link-make = Set-password link
+settings-link-make-named = Make a set-password link for { $name }
+invite-title = Set your password for { $agency }
+invite-password = New password
+invite-confirm = The password again
+invite-submit = Set the password and sign in
+invite-error-mismatch = The two passwords differ.
+invite-error-weak = The password is too short: use at least 10 characters.
+invite-invalid-title = This link does not work
+invite-invalid = The link is wrong, has expired or has already been used. Ask your agency's admin for a new one.

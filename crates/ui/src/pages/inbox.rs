@@ -161,6 +161,11 @@ pub struct Bubble {
     pub error: Option<String>,
     /// Sent again after a crash: it may have arrived twice.
     pub possible_duplicate: bool,
+    /// Where the reply control goes without script (`/inbox/{id}?reply_to={messageId}`); `None`
+    /// for what cannot be replied to (notes, a message the provider has not taken yet).
+    pub reply_href: Option<String>,
+    /// The start of this message, as the composer quotes it when replying to it.
+    pub snippet: String,
 }
 
 impl Bubble {
@@ -200,6 +205,26 @@ pub enum ComposerMode {
     Templates(Vec<Opt>),
 }
 
+/// The message a reply answers, as the composer quotes it.
+#[derive(Debug, Clone)]
+pub struct ReplyTarget {
+    pub message_id: String,
+    pub quote: String,
+}
+
+/// The composer's file input: what the channel takes, and how large.
+#[derive(Debug, Clone)]
+pub struct Attach {
+    /// The `accept` attribute (a hint to the browser; the server checks).
+    pub accept: String,
+    /// The largest file accepted (the script refuses a larger one before sending).
+    pub max_bytes: usize,
+    /// What may be attached, in the reader's language.
+    pub hint: String,
+    /// The error for a file above `max_bytes`.
+    pub too_large: String,
+}
+
 /// The composer of the open conversation.
 #[derive(Debug, Clone)]
 pub struct Composer {
@@ -209,6 +234,16 @@ pub struct Composer {
     pub window: Option<Window>,
     /// A refused send (the no-script path), in the reader's language.
     pub error: Option<String>,
+    /// The text typed (kept when a send was refused).
+    pub text: String,
+    /// E-mail: the subject field and its value (`Re:` the customer's last subject).
+    pub subject: Option<String>,
+    /// The message being replied to.
+    pub reply: Option<ReplyTarget>,
+    /// Files, where the channel takes them (not SMS).
+    pub attach: Option<Attach>,
+    /// The thread without a reply target (the cancel control without script).
+    pub cancel_href: String,
 }
 
 impl Composer {

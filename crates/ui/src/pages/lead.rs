@@ -1,6 +1,7 @@
 //! One lead: the profile (with the status and assignment forms), the requirements, the listings
 //! that match, a timeline merging activities, status changes and inbox messages (newest first),
-//! and quick actions (log a call, add a task, schedule a viewing).
+//! quick actions (log a call, add a task, schedule a viewing), and the lead's deals with a form
+//! for a new one.
 
 use askama::Template;
 use chrono::DateTime;
@@ -59,6 +60,20 @@ pub struct MatchedListing {
     pub score: i64,
 }
 
+/// One of the lead's deals.
+#[derive(Debug, Clone)]
+pub struct LeadDeal {
+    pub id: String,
+    /// The stage's code (a badge style) and its label.
+    pub stage: &'static str,
+    pub stage_label: String,
+    /// The value as money (`AED 1,850,000`).
+    pub value: String,
+    /// The listing's id and its title in the reader's language, when the reader may read it.
+    pub listing_id: Option<String>,
+    pub listing_title: Option<String>,
+}
+
 /// What a timeline entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -115,6 +130,24 @@ pub fn newest_first(items: &mut [TimelineItem]) {
     items.sort_by_key(|i| std::cmp::Reverse(DateTime::parse_from_rfc3339(&i.at).map(|t| t.timestamp_millis()).ok()));
 }
 
+/// The "older entries" link at the end of the timeline: a page without script, the htmx fragment
+/// with it.
+#[derive(Debug, Clone)]
+pub struct TimelineMore {
+    pub href: String,
+    pub fragment: String,
+}
+
+/// An older page of the timeline (`GET /leads/{id}/timeline`): its entries and the link to the
+/// page after it, swapped in for the link that asked.
+#[derive(Template)]
+#[template(path = "lead_timeline_more.html")]
+pub struct TimelineFragment {
+    pub shell: Shell,
+    pub timeline: Vec<TimelineItem>,
+    pub more: Option<TimelineMore>,
+}
+
 #[derive(Template)]
 #[template(path = "lead.html")]
 pub struct LeadPage {
@@ -127,8 +160,16 @@ pub struct LeadPage {
     pub assign_options: Vec<Opt>,
     pub matches: Vec<MatchedListing>,
     pub timeline: Vec<TimelineItem>,
-    /// Listings a viewing may be for (the matches).
+    /// The timeline's next (older) page, when there is one.
+    pub timeline_more: Option<TimelineMore>,
+    /// Listings a viewing or a new deal may be for (the matches).
     pub listing_options: Vec<Opt>,
+    /// The lead's deals the reader may read, newest first.
+    pub deals: Vec<LeadDeal>,
+    /// The open stages a new deal may start in, the first selected.
+    pub deal_stage_options: Vec<Opt>,
+    /// The agency's currency (new deals are in it).
+    pub currency: String,
 }
 
 #[cfg(test)]

@@ -40,6 +40,13 @@ impl Column {
     /// Shown until the user chooses.
     pub const DEFAULT: [Column; 6] =
         [Column::Phone, Column::Status, Column::Source, Column::Assignee, Column::Budget, Column::Created];
+    /// The keys of [`Column::ALL`] (the remembered choice is a list of keys).
+    pub const ALL_KEYS: [&'static str; 11] = [
+        "phone", "email", "status", "source", "assignee", "budget", "intent", "cities", "language", "created",
+        "updated",
+    ];
+    /// The keys of [`Column::DEFAULT`].
+    pub const DEFAULT_KEYS: [&'static str; 6] = ["phone", "status", "source", "assignee", "budget", "created"];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -69,12 +76,6 @@ impl Column {
             Column::Updated => Some("updatedAt"),
             _ => None,
         }
-    }
-
-    /// Parses a comma-separated choice (`phone,status`), keeping known columns in table order.
-    pub fn parse_list(list: &str) -> Vec<Column> {
-        let chosen: Vec<&str> = list.split(',').map(str::trim).collect();
-        Column::ALL.into_iter().filter(|c| chosen.contains(&c.key())).collect()
     }
 }
 
@@ -173,4 +174,15 @@ pub struct LeadsPage {
     pub count_label: String,
     pub first_href: Option<String>,
     pub next_href: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_lists_match_the_columns() {
+        assert_eq!(Column::ALL.map(Column::key), Column::ALL_KEYS);
+        assert_eq!(Column::DEFAULT.map(Column::key), Column::DEFAULT_KEYS);
+    }
 }

@@ -42,9 +42,9 @@ impl PermitState {
         }
     }
 
-    /// [`PermitState::on`] today (UTC).
-    pub fn today(expires: Option<&str>) -> PermitState {
-        PermitState::on(expires, Utc::now().date_naive())
+    /// [`PermitState::on`] today in `zone` (the agency's).
+    pub fn today(expires: Option<&str>, zone: domain::TimeZone) -> PermitState {
+        PermitState::on(expires, zone.day_of(Utc::now()))
     }
 }
 

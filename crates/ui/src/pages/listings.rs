@@ -1,5 +1,5 @@
 //! The listings grid: filters (status, purpose, type, city, folded search), sortable columns,
-//! cursor pages. The same pinned-column grid as the leads: the title at the inline start, the
+//! cursor pages, a column choice remembered per browser. The same pinned-column grid as the leads: the title at the inline start, the
 //! actions at the inline end.
 
 use askama::Template;
@@ -42,4 +42,6 @@ pub struct ListingsPage {
     pub count_label: String,
     pub first_href: Option<String>,
     pub next_href: Option<String>,
+    /// The column chooser's checkboxes (the pinned title and actions are not among them).
+    pub column_choices: Vec<Opt>,
 }

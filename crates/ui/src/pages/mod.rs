@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod inbox;
+pub mod invite;
 pub mod lead;
 pub mod leads;
 pub mod listing;

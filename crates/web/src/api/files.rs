@@ -61,7 +61,7 @@ pub fn content_disposition(name: &str) -> String {
     post,
     path = "/api/v1/files",
     tag = "files",
-    request_body(content_type = "multipart/form-data", description = "`ownerType` (lead, property, deal, activity), `ownerId`, and the `file` part (JPEG, PNG, WebP, PDF, Office documents, CSV)"),
+    request_body(content_type = "multipart/form-data", description = "`ownerType` (lead, property, deal, activity), `ownerId`, and the `file` part (JPEG, PNG, WebP, PDF, Office documents, CSV, audio: MP3, Ogg/Opus, M4A, AAC, AMR)"),
     responses(
         (status = 201, description = "The stored file", body = FileView),
         (status = 400, description = "`request.invalid`, `upload.file_missing`", body = ErrorBody),

@@ -146,15 +146,17 @@ fn refresh_token(body: Option<RefreshRequest>, headers: &HeaderMap) -> Result<(S
     }
 }
 
-/// Rotates the refresh token and issues a new access token.
+/// Rotates the refresh token and issues a new access token. The same token shown again within
+/// `auth.refresh_grace_secs` (30 s) of its rotation gets the same successor (parallel requests);
+/// later it is reuse and ends the login.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/refresh",
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "API clients; the web UI sends the refresh cookie and `X-CSRF-Token` instead"),
     responses(
-        (status = 200, description = "Rotated tokens (or cookies)", body = TokenResponse),
-        (status = 401, description = "`auth.invalid_token`", body = ErrorBody),
+        (status = 200, description = "Rotated tokens (or cookies); a repeat within the grace window gets the same successor", body = TokenResponse),
+        (status = 401, description = "`auth.invalid_token` (also a rotated token shown after the grace window: the login is revoked)", body = ErrorBody),
         (status = 403, description = "`auth.csrf`", body = ErrorBody),
     )
 )]

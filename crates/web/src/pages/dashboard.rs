@@ -18,7 +18,7 @@ use crate::AppState;
 /// `GET /`.
 pub async fn dashboard(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Response {
     let tr = viewer.tr();
-    let data = match app::dashboard::overview(&state.app.db, &viewer.actor).await {
+    let data = match app::dashboard::overview(&state.app.db, &viewer.actor, viewer.tenant.time_zone).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(error = %e, "dashboard");

@@ -1,7 +1,8 @@
 //! `GET /leads/{id}`: one lead — profile, requirements, matching listings, the timeline
-//! (activities, status changes from the audit log, inbox messages of every channel) — and the
-//! forms that change it: `POST /leads/{id}/status`, `/assign` (managers, admins) and
-//! `/activities` (log a call, add a task, schedule a viewing).
+//! (activities, status changes from the audit log, inbox messages of every channel; paged in
+//! [`super::lead_timeline`]) — and the forms that change it: `POST /leads/{id}/status`, `/assign` (managers, admins) and
+//! `/activities` (log a call, add a task, schedule a viewing); the lead's deals and
+//! `POST /leads/{id}/deals` live in [`super::lead_deals`].
 //!
 //! Everything goes through the use cases under the reader's rules: a lead the reader may not
 //! read is the same 404 page as a missing one, and a part of the page they may not read (the
@@ -17,15 +18,14 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 use serde_json::Value;
 
-use app::activities::{ActivityType, ActivityView, ListActivities, NewActivity};
-use app::audit::ListAudit;
-use app::inbox::conversations::{ListConversations, MessageView};
+use app::activities::{ActivityType, NewActivity};
 use app::leads::{AssignLead, ChangeStatus, LeadError, LeadStatus, LeadView, Purpose};
-use app::records::{PageQuery, RecordError};
-use domain::Locale;
+use app::records::RecordError;
+use chrono::{NaiveDate, NaiveDateTime, SecondsFormat};
+use domain::{Locale, TimeZone};
 use ui::format;
 use ui::pages::Opt;
-use ui::pages::lead::{EntryKind, Fact, LeadPage, MatchedListing, Profile, TimelineItem, newest_first};
+use ui::pages::lead::{Fact, LeadPage, MatchedListing, Profile};
 use ui::{Flash, Section, Tr};
 
 use super::session::{Viewer, check_form_csrf};
@@ -42,8 +42,10 @@ const STATUSES: [LeadStatus; 7] = [
     LeadStatus::Lost,
 ];
 /// The notices a form may come back with (`flash-{code}` in the Fluent files).
-const NOTICES: [&str; 14] = [
+const NOTICES: [&str; 16] = [
     "status-changed",
+    "deal-created",
+    "invalid-value",
     "assigned",
     "activity-added",
     "deal-moved",
@@ -58,8 +60,6 @@ const NOTICES: [&str; 14] = [
     "invalid-stage",
     "invalid",
 ];
-/// The most entries the timeline shows.
-const TIMELINE_MAX: usize = 200;
 
 /// The notice of a page reached after a form (`?ok=code` or `?error=code`); unknown codes show
 /// nothing.
@@ -82,7 +82,7 @@ pub(super) fn back(path: &str, key: &str, code: &str) -> Response {
     Redirect::to(&format!("{path}?{key}={code}")).into_response()
 }
 
-fn lead_path(id: &str) -> String {
+pub(super) fn lead_path(id: &str) -> String {
     format!("/leads/{}", form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>())
 }
 
@@ -156,12 +156,9 @@ pub async fn page(
         })
         .collect();
 
-    let mut timeline = Vec::new();
-    timeline.extend(activities(&state, &viewer, &id).await);
-    timeline.extend(status_changes(&state, &viewer, &id).await);
-    timeline.extend(messages(&state, &viewer, &id).await);
-    newest_first(&mut timeline);
-    timeline.truncate(TIMELINE_MAX);
+    let timeline =
+        super::lead_timeline::page(&state, &viewer, &id, super::lead_timeline::before_in(raw.as_deref())).await;
+    let timeline_more = super::lead_timeline::older_links(&lead_path(&id), &timeline);
 
     let assign_options = if viewer.manages() {
         let mut o = vec![Opt::new("", tr.t("unassigned"), lead.assignee_id.is_none())];
@@ -174,6 +171,7 @@ pub async fn page(
     };
     let listing_options =
         matches.iter().map(|m| Opt::new(&m.id, format!("{} · {}", m.reference, m.title), false)).collect();
+    let deals = super::lead_deals::deals(&state, &viewer, &id, &matches).await;
     let assignee = match lead.assignee_id.as_deref() {
         Some(uid) => names.get(uid).map_or_else(|| "—".to_owned(), |n| (*n).to_owned()),
         None => tr.t("unassigned"),
@@ -190,7 +188,7 @@ pub async fn page(
         status_label: tr.label("status", lead.status.as_str()),
         lost_reason: lead.lost_reason.clone(),
         assignee,
-        created: format::date(&lead.created_at, tr.locale),
+        created: format::date(&lead.created_at, tr.locale, tr.zone),
     };
     html(LeadPage {
         shell,
@@ -203,8 +201,12 @@ pub async fn page(
         profile,
         assign_options,
         matches,
-        timeline,
+        timeline: timeline.items,
+        timeline_more,
         listing_options,
+        deals,
+        deal_stage_options: super::lead_deals::stage_options(tr),
+        currency,
     })
 }
 
@@ -253,139 +255,6 @@ fn requirements(tr: Tr, lead: &LeadView, default_currency: &str) -> Vec<Fact> {
         facts.push(Fact::ltr("budget", tr.t("col-budget"), b));
     }
     facts
-}
-
-/// The lead's activities, as timeline entries (a viewing's date with its Hijri date).
-async fn activities(state: &AppState, viewer: &Viewer, lead_id: &str) -> Vec<TimelineItem> {
-    let tr = viewer.tr();
-    let query = ListActivities {
-        lead_id: Some(lead_id.to_owned()),
-        page: PageQuery { limit: Some(100), ..PageQuery::default() },
-        ..ListActivities::default()
-    };
-    let items = match app::activities::list(&state.app.db, &viewer.actor, query).await {
-        Ok(p) => p.items,
-        Err(e) => {
-            tracing::warn!(error = %e, "activities on the lead page");
-            return Vec::new();
-        }
-    };
-    items.into_iter().map(|a| activity_item(tr, a)).collect()
-}
-
-fn activity_item(tr: Tr, a: ActivityView) -> TimelineItem {
-    let kind = match a.kind {
-        ActivityType::Call => EntryKind::Call,
-        ActivityType::Task => EntryKind::Task,
-        ActivityType::Viewing => EntryKind::Viewing,
-        ActivityType::Note => EntryKind::Note,
-        ActivityType::Meeting => EntryKind::Meeting,
-    };
-    let hijri = match kind {
-        EntryKind::Viewing => format::hijri(a.due_at.as_deref().unwrap_or(&a.created_at), tr.locale),
-        _ => None,
-    };
-    TimelineItem {
-        kind,
-        when: format::date_time(&a.created_at, tr.locale),
-        label: tr.label("timeline", a.kind.as_str()),
-        title: a.title,
-        body: a.body,
-        due: a.due_at.as_deref().map(|d| format::date_time(d, tr.locale)),
-        hijri,
-        done: a.done_at.is_some(),
-        direction: None,
-        at: a.created_at,
-    }
-}
-
-/// Status changes from the audit log (which the rules show to admins only: for anyone else
-/// this is empty).
-async fn status_changes(state: &AppState, viewer: &Viewer, lead_id: &str) -> Vec<TimelineItem> {
-    let tr = viewer.tr();
-    let query = ListAudit {
-        model: Some("Lead".into()),
-        record_id: Some(lead_id.to_owned()),
-        limit: Some(100),
-        ..ListAudit::default()
-    };
-    let events = match app::audit::list(&state.app.db, &viewer.actor, query).await {
-        Ok(p) => p.items,
-        Err(e) => {
-            tracing::warn!(error = %e, "history on the lead page");
-            return Vec::new();
-        }
-    };
-    events
-        .into_iter()
-        .filter(|e| e.action == "update")
-        .filter_map(|e| {
-            let changes = e.changes.as_ref()?;
-            let status = changes.get("status")?;
-            let label = |v: Option<&Value>| v.and_then(Value::as_str).map(|s| tr.label("status", s));
-            let from = label(status.get("from")).unwrap_or_else(|| "—".to_owned());
-            let to = label(status.get("to"))?;
-            let reason = changes.get("lostReason").and_then(|r| r.get("to")).and_then(Value::as_str).map(str::to_owned);
-            Some(TimelineItem {
-                kind: EntryKind::Status,
-                when: format::date_time(&e.created_at, tr.locale),
-                label: tr.t("timeline-status"),
-                title: format!("{from} {} {to}", tr.t("timeline-arrow")),
-                body: reason,
-                due: None,
-                hijri: None,
-                done: false,
-                direction: None,
-                at: e.created_at,
-            })
-        })
-        .collect()
-}
-
-/// The messages of the lead's conversations on every channel the reader may read.
-async fn messages(state: &AppState, viewer: &Viewer, lead_id: &str) -> Vec<TimelineItem> {
-    let tr = viewer.tr();
-    let (db, actor) = (&state.app.db, &viewer.actor);
-    let query =
-        ListConversations { lead_id: Some(lead_id.to_owned()), limit: Some(20), ..ListConversations::default() };
-    let conversations = match app::inbox::conversations::list(db, actor, query).await {
-        Ok(p) => p.items,
-        Err(e) => {
-            tracing::warn!(error = %e, "conversations on the lead page");
-            return Vec::new();
-        }
-    };
-    let mut out = Vec::new();
-    for c in conversations {
-        let page = PageQuery { limit: Some(50), ..PageQuery::default() };
-        match app::inbox::conversations::messages(db, actor, &c.id, page).await {
-            Ok(p) => out.extend(p.items.into_iter().map(|m| message_item(tr, m))),
-            Err(e) => tracing::warn!(error = %e, "messages on the lead page"),
-        }
-    }
-    out
-}
-
-fn message_item(tr: Tr, m: MessageView) -> TimelineItem {
-    let way = if m.private {
-        tr.t("timeline-private-note")
-    } else if m.direction == "IN" {
-        tr.t("timeline-in")
-    } else {
-        tr.t("timeline-out")
-    };
-    TimelineItem {
-        kind: EntryKind::Message,
-        when: format::date_time(&m.created_at, tr.locale),
-        label: format!("{} · {way}", tr.label("channel", m.channel.as_str())),
-        title: m.body.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| tr.t("timeline-attachment")),
-        body: None,
-        due: None,
-        hijri: None,
-        done: false,
-        direction: Some(if m.direction == "IN" { "in" } else { "out" }),
-        at: m.created_at,
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -474,7 +343,7 @@ pub struct ActivityForm {
     title: String,
     #[serde(default)]
     body: String,
-    /// A `datetime-local` value (read as UTC), a date, or RFC 3339.
+    /// A `datetime-local` value or a date (both read in the agency's zone), or RFC 3339.
     #[serde(default)]
     due: String,
     /// A listing id (viewings).
@@ -482,20 +351,21 @@ pub struct ActivityForm {
     property: String,
 }
 
-/// A `datetime-local` value (`2026-03-20T14:00`, seconds optional) as RFC 3339 in UTC; anything
-/// else as typed (the use case accepts a date or RFC 3339 and refuses the rest).
-fn due_instant(input: &str) -> Option<String> {
+/// A `datetime-local` value (`2026-03-20T14:00`, seconds optional) on `zone`'s wall clock, or a
+/// date (its start in `zone`), as RFC 3339 in UTC; anything else as typed (the use case accepts
+/// RFC 3339 and refuses the rest).
+fn due_instant(input: &str, zone: TimeZone) -> Option<String> {
     let s = input.trim();
     if s.is_empty() {
         return None;
     }
-    let local = s.len() >= 16
-        && s.as_bytes().get(10) == Some(&b'T')
-        && s.get(11..).is_some_and(|t| !t.contains(['Z', 'z', '+', '-']));
-    Some(match (local, s.len()) {
-        (true, 16) => format!("{s}:00Z"),
-        (true, _) => format!("{s}Z"),
-        (false, _) => s.to_owned(),
+    let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .map(|t| zone.instant(t))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| zone.day_start(d)));
+    Some(match local {
+        Ok(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        Err(_) => s.to_owned(),
     })
 }
 
@@ -523,7 +393,7 @@ pub async fn add_activity(
         deal_id: None,
         title: form.title,
         body: Some(form.body).filter(|b| !b.trim().is_empty()),
-        due_at: due_instant(&form.due),
+        due_at: due_instant(&form.due, viewer.tenant.time_zone),
         assignee_id: None,
     };
     let (db, actor) = (&state.app.db, &viewer.actor);
@@ -559,13 +429,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn datetime_local_values_are_read_as_utc() {
-        assert_eq!(due_instant("2026-03-20T14:00").as_deref(), Some("2026-03-20T14:00:00Z"));
-        assert_eq!(due_instant("2026-03-20T14:00:30").as_deref(), Some("2026-03-20T14:00:30Z"));
-        assert_eq!(due_instant("2026-03-20").as_deref(), Some("2026-03-20"));
-        assert_eq!(due_instant("2026-03-20T14:00:00+04:00").as_deref(), Some("2026-03-20T14:00:00+04:00"));
-        assert_eq!(due_instant("  "), None);
-        assert_eq!(due_instant("soon").as_deref(), Some("soon"));
+    fn datetime_local_values_are_read_in_the_agencys_zone() {
+        let utc = TimeZone::UTC;
+        assert_eq!(due_instant("2026-03-20T14:00", utc).as_deref(), Some("2026-03-20T14:00:00Z"));
+        assert_eq!(due_instant("2026-03-20T14:00:30", utc).as_deref(), Some("2026-03-20T14:00:30Z"));
+        let dubai = TimeZone::DUBAI;
+        assert_eq!(due_instant("2026-03-20T14:00", dubai).as_deref(), Some("2026-03-20T10:00:00Z"));
+        assert_eq!(due_instant(" 2026-03-21T02:30 ", dubai).as_deref(), Some("2026-03-20T22:30:00Z"));
+        assert_eq!(due_instant("2026-03-20", dubai).as_deref(), Some("2026-03-19T20:00:00Z"));
+        let london = TimeZone::parse("Europe/London").unwrap();
+        assert_eq!(due_instant("2026-01-20T14:00", london).as_deref(), Some("2026-01-20T14:00:00Z"));
+        assert_eq!(due_instant("2026-07-20T14:00", london).as_deref(), Some("2026-07-20T13:00:00Z"));
+        // An explicit offset is kept: it already names one instant.
+        assert_eq!(due_instant("2026-03-20T14:00:00+04:00", dubai).as_deref(), Some("2026-03-20T14:00:00+04:00"));
+        assert_eq!(due_instant("  ", dubai), None);
+        assert_eq!(due_instant("soon", dubai).as_deref(), Some("soon"));
+        assert_eq!(due_instant("2026-02-30T10:00", dubai).as_deref(), Some("2026-02-30T10:00"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::Extension;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::leads::{AssignLead, LeadSource, LeadStatus, LeadView, ListLeads};
@@ -18,13 +18,18 @@ use ui::pages::Opt;
 use ui::pages::leads::{Cell, Column, Filters, Header, LeadsPage, Row};
 use ui::{Flash, Section, Tr};
 
+use super::columns::ColumnChoice;
 use super::session::{Viewer, check_form_csrf, local_path};
 use super::{html, pick};
 use crate::AppState;
-use crate::cookies;
 
-/// The cookie that remembers the reader's column choice.
-const COLUMNS_COOKIE: &str = "manzil_lead_columns";
+/// The reader's column choice, remembered in a cookie.
+const COLUMNS: ColumnChoice = ColumnChoice {
+    cookie: "manzil_lead_columns",
+    path: "/leads",
+    all: &Column::ALL_KEYS,
+    default: &Column::DEFAULT_KEYS,
+};
 const PAGE_SIZE: u32 = 50;
 const STATUSES: [&str; 7] = ["NEW", "CONTACTED", "QUALIFIED", "VIEWING", "NEGOTIATION", "WON", "LOST"];
 const SOURCES: [&str; 8] =
@@ -83,16 +88,8 @@ pub async fn grid(
 ) -> Response {
     let g = GridQuery::parse(raw.as_deref());
     let tr = viewer.tr();
-    let (columns, remember) = match &g.cols {
-        Some(chosen) => {
-            let cols = Column::parse_list(&chosen.join(","));
-            (cols.clone(), Some(cols.iter().map(|c| c.key()).collect::<Vec<_>>().join(",")))
-        }
-        None => match cookies::get(&headers, COLUMNS_COOKIE) {
-            Some(saved) => (Column::parse_list(&saved), None),
-            None => (Column::DEFAULT.to_vec(), None),
-        },
-    };
+    let chosen = COLUMNS.choose(&headers, g.cols.as_deref());
+    let columns: Vec<Column> = chosen.keys.iter().filter_map(|k| Column::parse(k)).collect();
 
     let query = ListLeads {
         status: pick::<LeadStatus>(&g.status),
@@ -163,10 +160,7 @@ pub async fn grid(
         status_options: STATUSES.iter().map(|s| Opt::new(*s, tr.label("status", s), g.status == *s)).collect(),
         source_options: SOURCES.iter().map(|s| Opt::new(*s, tr.label("source", s), g.source == *s)).collect(),
         assignee_options,
-        column_choices: Column::ALL
-            .iter()
-            .map(|c| Opt::new(c.key(), tr.t(&format!("col-{}", c.key())), columns.contains(c)))
-            .collect(),
+        column_choices: COLUMNS.options(&chosen, |k| tr.t(&format!("col-{k}"))),
         agents,
         headers: headers_out,
         rows,
@@ -175,14 +169,7 @@ pub async fn grid(
         next_href: page.next_cursor.as_deref().map(|c| g.href(&g.sort, Some(c))),
     };
     let mut res = html(page_view);
-    if let Some(keys) = remember
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            "{COLUMNS_COOKIE}={}; Path=/leads; Max-Age=31536000; SameSite=Lax",
-            if keys.is_empty() { "none".to_owned() } else { keys }
-        ))
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    chosen.remember(&COLUMNS, &mut res);
     res
 }
 
@@ -234,8 +221,8 @@ fn row(l: &LeadView, columns: &[Column], names: &HashMap<&str, &str>, tr: Tr, cu
             Column::Language => {
                 l.preferred_language.map_or(Cell::Empty, |p| Cell::Text(tr.label("language", p.as_str())))
             }
-            Column::Created => Cell::Num(format::date(&l.created_at, tr.locale)),
-            Column::Updated => Cell::Num(format::date(&l.updated_at, tr.locale)),
+            Column::Created => Cell::Num(format::date(&l.created_at, tr.locale, tr.zone)),
+            Column::Updated => Cell::Num(format::date(&l.updated_at, tr.locale, tr.zone)),
         });
     }
     Row { id: l.id.clone(), cells }

@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::leads::Purpose;
@@ -22,6 +23,7 @@ use ui::pages::listing::{ListingPage, LocalText, MatchedLead, PermitState};
 use ui::pages::listings::{ListingFilters, ListingRow, ListingsPage};
 use ui::{Section, Tr};
 
+use super::columns::ColumnChoice;
 use super::lead::{join, local_title, notice, purpose_code, type_label};
 use super::session::Viewer;
 use super::{html, not_found, pick, server_error};
@@ -36,6 +38,34 @@ const STATUSES: [ListingStatus; 6] = [
     ListingStatus::Rented,
     ListingStatus::Withdrawn,
 ];
+/// The grid's choosable columns, remembered in a cookie (the title and the actions are pinned and
+/// always shown). All of them until the reader chooses.
+const COLUMNS: ColumnChoice = ColumnChoice {
+    cookie: "manzil_listing_columns",
+    path: "/listings",
+    all: &LISTING_COLUMNS,
+    default: &LISTING_COLUMNS,
+};
+const LISTING_COLUMNS: [&str; 11] =
+    ["reference", "type", "purpose", "city", "community", "bedrooms", "price", "status", "agent", "permit", "updated"];
+
+/// A column's label (Fluent id) and the field it sorts by, if it sorts.
+fn column_label(key: &str) -> (&'static str, Option<&'static str>) {
+    match key {
+        "reference" => ("listing-reference", Some("reference")),
+        "type" => ("listing-type", None),
+        "purpose" => ("listing-purpose", None),
+        "city" => ("listing-city", None),
+        "community" => ("listing-community", None),
+        "bedrooms" => ("listing-bedrooms", None),
+        "price" => ("listing-price", Some("price")),
+        "status" => ("col-status", None),
+        "agent" => ("listing-agent", None),
+        "permit" => ("listing-permit-expiry", None),
+        _ => ("col-updated", Some("updatedAt")),
+    }
+}
+
 /// The types the filter offers (others are stored too, and show as stored).
 const TYPES: [&str; 8] = ["APARTMENT", "VILLA", "TOWNHOUSE", "PENTHOUSE", "OFFICE", "SHOP", "WAREHOUSE", "LAND"];
 
@@ -49,6 +79,8 @@ struct GridQuery {
     city: String,
     sort: String,
     cursor: Option<String>,
+    /// The column choice, when the form sent one.
+    cols: Option<Vec<String>>,
 }
 
 impl GridQuery {
@@ -64,6 +96,7 @@ impl GridQuery {
                 "city" => g.city = v,
                 "sort" => g.sort = v,
                 "cursor" if !v.is_empty() => g.cursor = Some(v),
+                "cols" => g.cols.get_or_insert_with(Vec::new).push(v),
                 _ => {}
             }
         }
@@ -93,10 +126,12 @@ impl GridQuery {
 pub async fn grid(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
+    request_headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let g = GridQuery::parse(raw.as_deref());
     let tr = viewer.tr();
+    let chosen = COLUMNS.choose(&request_headers, g.cols.as_deref());
     let query = ListProperties {
         status: pick::<ListingStatus>(&g.status),
         purpose: pick::<Purpose>(&g.purpose),
@@ -119,22 +154,17 @@ pub async fn grid(
         }
     };
     let names = user_names(&state, &viewer).await;
-    let headers = vec![
-        g.header(tr, "reference", "listing-reference", Some("reference")),
-        g.header(tr, "type", "listing-type", None),
-        g.header(tr, "purpose", "listing-purpose", None),
-        g.header(tr, "city", "listing-city", None),
-        g.header(tr, "community", "listing-community", None),
-        g.header(tr, "bedrooms", "listing-bedrooms", None),
-        g.header(tr, "price", "listing-price", Some("price")),
-        g.header(tr, "status", "col-status", None),
-        g.header(tr, "agent", "listing-agent", None),
-        g.header(tr, "permit", "listing-permit-expiry", None),
-        g.header(tr, "updated", "col-updated", Some("updatedAt")),
-    ];
+    let headers = chosen
+        .keys
+        .iter()
+        .map(|k| {
+            let (label, field) = column_label(k);
+            g.header(tr, k, label, field)
+        })
+        .collect();
     let mut title_header = g.header(tr, "title", "listing-title", None);
     title_header.pin_start = true;
-    let rows: Vec<ListingRow> = page.items.iter().map(|p| row(tr, p, &names)).collect();
+    let rows: Vec<ListingRow> = page.items.iter().map(|p| row(tr, p, &names, &chosen.keys)).collect();
     let mut cities: BTreeSet<String> = page.items.iter().map(|p| p.city.clone()).collect();
     if !g.city.trim().is_empty() {
         cities.insert(g.city.clone());
@@ -142,7 +172,8 @@ pub async fn grid(
     let mut shell = viewer.shell(Section::Listings, tr.t("listings-title"), &g.href(&g.sort, g.cursor.as_deref()));
     shell.flash = notice(tr, raw.as_deref());
     let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-    html(ListingsPage {
+    let column_choices = COLUMNS.options(&chosen, |k| tr.t(column_label(k).0));
+    let mut res = html(ListingsPage {
         shell,
         filters: ListingFilters { q: g.q.clone(), city: g.city.clone(), sort: g.sort.clone() },
         status_options: STATUSES
@@ -161,7 +192,10 @@ pub async fn grid(
         count_label: tr.n("listings-on-page", count),
         first_href: g.cursor.as_ref().map(|_| g.href(&g.sort, None)),
         next_href: page.next_cursor.as_deref().map(|c| g.href(&g.sort, Some(c))),
-    })
+        column_choices,
+    });
+    chosen.remember(&COLUMNS, &mut res);
+    res
 }
 
 /// The agency's users the reader may see, by id.
@@ -169,24 +203,37 @@ async fn user_names(state: &AppState, viewer: &Viewer) -> HashMap<String, String
     super::leads::colleagues(state, viewer).await.into_iter().map(|(id, name, _)| (id, name)).collect()
 }
 
-fn row(tr: Tr, p: &PropertyView, names: &HashMap<String, String>) -> ListingRow {
+/// A listing's row: the cells of the `columns` shown, in their order.
+fn row(tr: Tr, p: &PropertyView, names: &HashMap<String, String>, columns: &[&str]) -> ListingRow {
     let text = |s: Option<&String>| s.filter(|s| !s.trim().is_empty()).map_or(Cell::Empty, |s| Cell::Text(s.clone()));
     ListingRow {
         id: p.id.clone(),
         title: local_title(tr, &p.title_ar, &p.title_en),
-        cells: vec![
-            Cell::Ltr(p.reference.clone()),
-            Cell::Text(type_label(tr, &p.kind)),
-            Cell::Text(tr.label("purpose", purpose_code(p.purpose))),
-            Cell::Text(p.city.clone()),
-            text(p.community.as_ref()),
-            p.bedrooms.map_or(Cell::Empty, |b| Cell::Num(b.to_string())),
-            Cell::Num(format::money(&p.price, &p.currency)),
-            Cell::Badge(p.status.as_str().to_owned(), tr.label("listing-status", p.status.as_str())),
-            text(p.listing_agent_id.as_ref().and_then(|id| names.get(id))),
-            p.permit_expires_at.as_deref().map_or(Cell::Empty, |d| Cell::Num(format::date(d, tr.locale))),
-            Cell::Num(format::date(&p.updated_at, tr.locale)),
-        ],
+        cells: columns.iter().map(|c| cell(tr, p, names, c, text)).collect(),
+    }
+}
+
+fn cell(
+    tr: Tr,
+    p: &PropertyView,
+    names: &HashMap<String, String>,
+    column: &str,
+    text: impl Fn(Option<&String>) -> Cell,
+) -> Cell {
+    match column {
+        "reference" => Cell::Ltr(p.reference.clone()),
+        "type" => Cell::Text(type_label(tr, &p.kind)),
+        "purpose" => Cell::Text(tr.label("purpose", purpose_code(p.purpose))),
+        "city" => Cell::Text(p.city.clone()),
+        "community" => text(p.community.as_ref()),
+        "bedrooms" => p.bedrooms.map_or(Cell::Empty, |b| Cell::Num(b.to_string())),
+        "price" => Cell::Num(format::money(&p.price, &p.currency)),
+        "status" => Cell::Badge(p.status.as_str().to_owned(), tr.label("listing-status", p.status.as_str())),
+        "agent" => text(p.listing_agent_id.as_ref().and_then(|id| names.get(id))),
+        "permit" => {
+            p.permit_expires_at.as_deref().map_or(Cell::Empty, |d| Cell::Num(format::calendar_date(d, tr.locale)))
+        }
+        _ => Cell::Num(format::date(&p.updated_at, tr.locale, tr.zone)),
     }
 }
 
@@ -226,7 +273,7 @@ pub async fn page(
         })
         .collect();
 
-    let permit = PermitState::today(p.permit_expires_at.as_deref());
+    let permit = PermitState::today(p.permit_expires_at.as_deref(), tr.zone);
     let permit_warning = match permit {
         PermitState::Expired => Some(tr.t("permit-expired")),
         PermitState::ExpiresSoon(days) => Some(tr.n("permit-expires-soon", days)),
@@ -272,7 +319,7 @@ pub async fn page(
             .map(|f| format!("/api/v1/files/{}", form_urlencoded::byte_serialize(f.as_bytes()).collect::<String>()))
             .collect(),
         permit_number: p.permit_number.clone().filter(|n| !n.trim().is_empty()),
-        permit_expiry: p.permit_expires_at.as_deref().map(|d| format::date(d, tr.locale)),
+        permit_expiry: p.permit_expires_at.as_deref().map(|d| format::calendar_date(d, tr.locale)),
         permit_expired: permit == PermitState::Expired,
         permit_warning,
         matches,

@@ -9,9 +9,13 @@
 
 pub mod account;
 pub mod assets;
+pub mod columns;
 pub mod dashboard;
 pub mod inbox;
+pub mod invite;
 pub mod lead;
+pub mod lead_deals;
+pub mod lead_timeline;
 pub mod leads;
 pub mod listings;
 pub mod pipeline;
@@ -40,33 +44,43 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/inbox/{id}/messages/{message_id}", get(inbox::message_fragment))
         .route("/inbox/{id}/older", get(inbox::older_fragment))
         .route("/inbox/{id}/composer", get(inbox::composer_fragment))
-        .route("/inbox/{id}/send", post(inbox::send))
+        // Reads its own body (multipart with a file: the upload limit, not the JSON one).
+        .route("/inbox/{id}/send", post(inbox::send).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/leads", get(leads::grid))
         .route("/leads/assign", post(leads::bulk_assign))
         .route("/leads/{id}", get(lead::page))
         .route("/leads/{id}/status", post(lead::change_status))
         .route("/leads/{id}/assign", post(lead::assign))
         .route("/leads/{id}/activities", post(lead::add_activity))
+        .route("/leads/{id}/timeline", get(lead_timeline::older))
+        .route("/leads/{id}/deals", post(lead_deals::create))
         .route("/listings", get(listings::grid))
         .route("/listings/{id}", get(listings::page))
         .route("/pipeline", get(pipeline::board))
         .route("/pipeline/deals/{id}/stage", post(pipeline::move_deal))
+        .route("/pipeline/stages/{stage}", get(pipeline::stage_more))
         .route("/language", post(account::switch_language))
         .route("/tasks", get(tasks::tasks))
         .route("/tasks/{id}/done", post(tasks::done))
         .route("/tasks/{id}/reopen", post(tasks::reopen))
         .route("/settings", get(settings::settings))
         .route("/settings/profile", post(settings::forms::profile))
+        .route("/settings/agency", post(settings::agency::time_zone))
         .route("/settings/password", post(settings::forms::password))
         .route("/settings/users", post(settings::forms::invite))
         .route("/settings/users/{id}/deactivate", post(settings::forms::deactivate))
         .route("/settings/users/{id}/activate", post(settings::forms::activate))
         .route("/settings/teams", post(settings::forms::create_team))
+        .route("/settings/channels", post(settings::channels::create_channel))
         .route("/settings/channels/{id}", post(settings::forms::update_channel))
+        .route("/settings/channels/{id}/delete", post(settings::channels::delete_channel))
+        .route("/settings/channels/{id}/templates", post(settings::channels::add_template))
+        .route("/settings/channels/{id}/templates/remove", post(settings::channels::remove_template))
         .route_layer(from_fn_with_state(state.clone(), session::require_viewer));
     Router::new()
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
+        .route("/invite/{token}", get(invite::invite_page_get).post(invite::invite_page_post))
         .merge(signed_in)
         .route_layer(from_fn_with_state(state.clone(), resolve_tenant))
         .route("/assets/{*path}", get(assets::serve))

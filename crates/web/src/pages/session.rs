@@ -28,8 +28,9 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The reader's language, with times in the agency's zone.
     pub fn tr(&self) -> Tr {
-        Tr::new(self.actor.locale)
+        Tr::new(self.actor.locale).in_zone(self.tenant.time_zone)
     }
 
     /// The page frame for this reader.

@@ -1,6 +1,7 @@
-//! `GET /tasks`: the reader's tasks and viewings — overdue, today, the next 14 days — from
-//! `app::activities::agenda`, under the reader's rules (an agent sees their own, a manager their
-//! team's). `POST /tasks/{id}/done` and `/reopen` mark one through `app::activities`.
+//! `GET /tasks`: the reader's tasks and viewings — overdue, today, the next 14 days, days of the
+//! agency's time zone — from `app::activities::agenda`, under the reader's rules (an agent sees
+//! their own, a manager their team's). `POST /tasks/{id}/done` and `/reopen` mark one through
+//! `app::activities`.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -34,7 +35,7 @@ pub async fn tasks(
             _ => {}
         }
     }
-    let agenda = match app::activities::agenda(&state.app.db, &viewer.actor, mine).await {
+    let agenda = match app::activities::agenda(&state.app.db, &viewer.actor, mine, viewer.tenant.time_zone).await {
         Ok(a) => a,
         Err(e) => {
             tracing::error!(error = %e, "tasks page");
@@ -74,8 +75,8 @@ fn item(tr: Tr, i: AgendaItem) -> TaskItem {
         title: a.title,
         lead_id: a.lead_id,
         lead_name: i.lead_name,
-        due: format::date_time(&due_iso, tr.locale),
-        hijri: if viewing { format::hijri(&due_iso, tr.locale) } else { None },
+        due: format::date_time(&due_iso, tr.locale, tr.zone),
+        hijri: if viewing { format::hijri(&due_iso, tr.locale, tr.zone) } else { None },
         due_iso,
         done: a.done_at.is_some(),
         id: a.id,

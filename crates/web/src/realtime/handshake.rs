@@ -140,7 +140,7 @@ mod tests {
             name: "Dar".into(),
             default_locale: Locale::Ar,
             currency: "AED".into(),
-            time_zone: "Asia/Dubai".into(),
+            time_zone: domain::TimeZone::DUBAI,
             country: "AE".into(),
         };
         let dar = HostTenant::Tenant(Box::new(tenant));

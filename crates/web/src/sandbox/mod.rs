@@ -23,6 +23,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
     }
     Router::new()
         .route("/sandbox/whatsapp/{version}/{phone_number_id}/messages", post(whatsapp_messages))
+        .route(
+            "/sandbox/whatsapp/{version}/{phone_number_id}/media",
+            post(whatsapp_media).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/sandbox/twilio/2010-04-01/Accounts/{sid}/Messages.json", post(twilio_messages))
 }
 
@@ -55,6 +59,28 @@ async fn whatsapp_messages(
 ) -> Result<Response, ApiError> {
     let bearer = authorization(&headers, "Bearer");
     Ok(answer(provider::whatsapp_send(&state.app, &phone_number_id, bearer, &body).await?))
+}
+
+/// `POST /sandbox/whatsapp/{version}/{phone_number_id}/media`: a file uploaded before its send
+/// (multipart). Authenticated before the body is read; the body is read (up to twice the upload
+/// limit) and dropped.
+async fn whatsapp_media(
+    State(state): State<AppState>,
+    Path((_version, phone_number_id)): Path<(String, String)>,
+    req: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let bearer = authorization(req.headers(), "Bearer").map(str::to_owned);
+    let answered = provider::whatsapp_media(&state.app, &phone_number_id, bearer.as_deref()).await?;
+    if answered.status == 200 {
+        let limit = state.app.files.max_bytes().saturating_mul(2).saturating_add(64 * 1024);
+        if axum::body::to_bytes(req.into_body(), limit).await.is_err() {
+            return Ok(answer(Answer {
+                status: 413,
+                body: serde_json::json!({"error": {"message": "(#131052) Media file size too big", "code": 131052}}),
+            }));
+        }
+    }
+    Ok(answer(answered))
 }
 
 /// `POST /sandbox/twilio/2010-04-01/Accounts/{sid}/Messages.json`: a send (form body, basic auth).

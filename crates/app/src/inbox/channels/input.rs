@@ -106,8 +106,8 @@ impl Draft {
         if self.smtp_port.is_some_and(|p| !(1..=65535).contains(&p)) {
             return Err(RecordError::invalid("channel.invalid_port", "smtpPort"));
         }
-        if self.templates.as_ref().is_some_and(|t| !t.is_array()) {
-            return Err(RecordError::invalid("channel.invalid_templates", "templates"));
+        if let Some(t) = &self.templates {
+            super::templates::check(t)?;
         }
         Ok(self)
     }

@@ -8,6 +8,7 @@
 
 mod input;
 pub mod lookup;
+pub mod templates;
 mod view;
 mod write;
 

@@ -64,7 +64,8 @@ pub struct ChannelView {
     pub smtp_host: Option<String>,
     pub smtp_port: Option<i64>,
     pub smtp_username: Option<String>,
-    /// WhatsApp message templates: `[{"name", "languages": ["ar", "en"], "body"}]`.
+    /// WhatsApp message templates: `[{"name", "category", "languages": ["ar", "en"], "bodies": {"ar": "…"}}]`
+    /// (see `app::inbox::channels::templates`).
     #[schema(value_type = Option<Object>)]
     pub templates: Option<Value>,
     /// Which secrets are set (admins only; `null` for everyone else).

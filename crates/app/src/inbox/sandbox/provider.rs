@@ -5,6 +5,7 @@
 //! | call | authenticates | answers |
 //! |---|---|---|
 //! | `POST /sandbox/whatsapp/{version}/{phone_number_id}/messages` | `Authorization: Bearer` = the account's access token | `200 {"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid.…"}]}`; a read mark `{"success":true}`; `401` code 190; `404` code 100 (no sandbox account); `400` code 100; `400` code 131026 (`#fail`) |
+//! | `POST /sandbox/whatsapp/{version}/{phone_number_id}/media` | as above | `200 {"id": "…"}` (a media id for the send that follows); `401`, `404` as above |
 //! | `POST /sandbox/twilio/2010-04-01/Accounts/{sid}/Messages.json` | basic auth `sid:auth token` | `201` a message resource (`status: queued`); `401` 20003; `404` 20404; `400` 21602/21603/21604; `400` 21211 (`#fail`) |
 //!
 //! Failures on demand: a text (or a file's caption) containing [`FAIL_MARKER`] (`#fail`) is refused
@@ -65,6 +66,48 @@ fn random_hex() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// The sandbox WhatsApp account of `phone_number_id` when `bearer` is its access token; else
+/// Graph's answer (`404` code 100, `401` code 190).
+async fn whatsapp_account(
+    app: &Arc<App>,
+    phone_number_id: &str,
+    bearer: Option<&str>,
+) -> Result<Result<Account, Answer>, SandboxError> {
+    let account = lookup::by_phone_number_id(&app.db, phone_number_id).await?.filter(|a| a.sandbox);
+    let Some(account) = account else {
+        let message = format!("Unsupported post request. Object with ID '{phone_number_id}' does not exist");
+        return Ok(Err(graph_error(404, 100, "GraphMethodException", &message)));
+    };
+    let token = account.secret(&app.channels.secrets, Secret::AccessToken);
+    if !matches!((bearer, token.as_deref()), (Some(given), Some(token)) if same(given, token)) {
+        return Ok(Err(graph_error(
+            401,
+            190,
+            "OAuthException",
+            "Invalid OAuth access token - Cannot parse access token",
+        )));
+    }
+    Ok(Ok(account))
+}
+
+/// A media upload to the sandbox's WhatsApp Cloud API (`POST /{phone_number_id}/media`): the
+/// account is checked as for a send and the file is taken as given; the answer is a media id
+/// (`{"id": …}`), which the send that follows refers to.
+pub async fn whatsapp_media(
+    app: &Arc<App>,
+    phone_number_id: &str,
+    bearer: Option<&str>,
+) -> Result<Answer, SandboxError> {
+    if app.sandbox.is_none() {
+        return Err(SandboxError::Disabled);
+    }
+    if let Err(refused) = whatsapp_account(app, phone_number_id, bearer).await? {
+        return Ok(refused);
+    }
+    let id: String = uuid::Uuid::new_v4().as_u128().to_string().chars().take(16).collect();
+    Ok(Answer { status: 200, body: json!({"id": id}) })
+}
+
 /// A send (or a read mark) to the sandbox's WhatsApp Cloud API.
 pub async fn whatsapp_send(
     app: &Arc<App>,
@@ -73,15 +116,10 @@ pub async fn whatsapp_send(
     body: &[u8],
 ) -> Result<Answer, SandboxError> {
     let sandbox = app.sandbox.clone().ok_or(SandboxError::Disabled)?;
-    let account = lookup::by_phone_number_id(&app.db, phone_number_id).await?.filter(|a| a.sandbox);
-    let Some(account) = account else {
-        let message = format!("Unsupported post request. Object with ID '{phone_number_id}' does not exist");
-        return Ok(graph_error(404, 100, "GraphMethodException", &message));
+    let account = match whatsapp_account(app, phone_number_id, bearer).await? {
+        Ok(account) => account,
+        Err(refused) => return Ok(refused),
     };
-    let token = account.secret(&app.channels.secrets, Secret::AccessToken);
-    if !matches!((bearer, token.as_deref()), (Some(given), Some(token)) if same(given, token)) {
-        return Ok(graph_error(401, 190, "OAuthException", "Invalid OAuth access token - Cannot parse access token"));
-    }
     let invalid = |what: &str| Ok(graph_error(400, 100, "OAuthException", &format!("(#100) {what}")));
     let Ok(request) = serde_json::from_slice::<Value>(body) else {
         return invalid("The request body is not valid JSON.");

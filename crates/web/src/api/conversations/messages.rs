@@ -67,7 +67,7 @@ pub async fn list_messages(
     request_body = NewMessage,
     responses(
         (status = 202, description = "The queued message", body = MessageView),
-        (status = 400, description = "`message.body_required`, `message.unknown_template`, `message.template_not_supported`, `message.invalid_reply_to`, `message.invalid_media`, `sms.media_unsupported`, `request.invalid`", body = ErrorBody),
+        (status = 400, description = "`message.body_required`, `message.unknown_template`, `message.template_not_supported`, `message.invalid_reply_to`, `message.invalid_media`, `message.media_too_large`, `sms.media_unsupported`, `request.invalid`", body = ErrorBody),
         (status = 401, description = "`auth.invalid_token`", body = ErrorBody),
         (status = 404, description = "`conversation.not_found`", body = ErrorBody),
         (status = 409, description = "`whatsapp.window_closed` (with `hint: template`), `channel.opted_out`, `channel.inactive`", body = ErrorBody),

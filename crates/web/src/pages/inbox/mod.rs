@@ -3,34 +3,40 @@
 //! reports changes: `GET /inbox/list`, `GET /inbox/{id}/messages/{messageId}` (one bubble),
 //! `GET /inbox/{id}/older` (an older page) and `GET /inbox/{id}/composer`. The script sends
 //! through the JSON API (`POST /api/v1/conversations/{id}/messages`, `…/notes`, `…/read`);
-//! without script the composer posts to `POST /inbox/{id}/send`, which calls the same use cases.
+//! without script the composer posts to `POST /inbox/{id}/send` (a multipart form when the
+//! channel takes files), which calls the same use cases. A file is stored through
+//! `app::files` as a file of the lead, then sent with the text as its caption; the script posts
+//! the same form there when a file is attached (`HX-Request`: answered with the new bubble, or
+//! `422` and the reason).
 //!
 //! Everything is read through `app::inbox` under the reader's rules: another agent's
 //! conversation, or a message of it, answers the same 404 page as a missing one.
 
+mod send;
 mod view;
 
 use std::collections::HashMap;
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
-use app::inbox::conversations::{self, ConversationView, InboxError, ListConversations, NewNote};
-use app::inbox::outbound::{NewMessage, TemplateRef};
+use app::inbox::conversations::{self, ConversationView, InboxError, ListConversations, MessageView};
 use app::records::{PageQuery, RecordError};
 use app::users::ListUsers;
 use domain::Role;
 use ui::pages::inbox::{
-    Bubble, ComposerFragment, ConversationList, FilterTab, InboxPage, ListFragment, OlderFragment, Thread,
+    Bubble, ComposerFragment, ConversationList, FilterTab, InboxPage, ListFragment, OlderFragment, ReplyTarget, Thread,
 };
 use ui::{Section, Tr};
 
-use super::session::{Viewer, check_form_csrf};
+pub use send::send;
+
+use super::session::Viewer;
 use super::{html, not_found};
 use crate::AppState;
-use crate::error::ApiError;
+use view::Draft;
 
 /// Conversations per list page.
 const LIST_SIZE: u32 = 50;
@@ -84,6 +90,8 @@ struct InboxQuery {
     open: Option<String>,
     /// A refused send's error code (the no-script composer).
     error: Option<String>,
+    /// The message to reply to (the bubbles' reply control without script).
+    reply_to: Option<String>,
 }
 
 impl InboxQuery {
@@ -97,6 +105,7 @@ impl InboxQuery {
                 "before" if !v.is_empty() => q.before = Some(v),
                 "open" if !v.is_empty() => q.open = Some(v),
                 "error" if !v.is_empty() => q.error = Some(v),
+                "reply_to" if !v.is_empty() => q.reply_to = Some(v),
                 _ => {}
             }
         }
@@ -210,7 +219,7 @@ async fn thread_page(
     let mut page = conversations::messages(&state.app.db, &viewer.actor, id, page).await?;
     page.items.reverse();
     let names = authors(state, viewer).await;
-    let quotes = view::quotes(&page.items);
+    let quotes = view::quotes(&page.items, tr);
     let mut bubbles = Vec::with_capacity(page.items.len());
     for m in &page.items {
         let quote = match m.reply_to_provider_id.as_deref() {
@@ -225,10 +234,10 @@ async fn thread_page(
     Ok((bubbles, page.next_cursor))
 }
 
-/// The body of the message with provider id `p`, if the reader may read it.
+/// The start of the message with provider id `p` (or what it is), if the reader may read it.
 async fn quoted(state: &AppState, viewer: &Viewer, id: &str, p: &str) -> Option<String> {
     match conversations::message_by_provider_id(&state.app.db, &viewer.actor, id, p).await {
-        Ok(m) => m.and_then(|m| m.body),
+        Ok(m) => m.and_then(|m| view::snippet(&m, viewer.tr())),
         Err(e) => {
             tracing::debug!(error = %e, "inbox: a quoted message");
             None
@@ -243,13 +252,54 @@ fn send_error(code: Option<&str>, tr: Tr) -> Option<String> {
     plausible.then(|| crate::messages::message(code, tr.locale).to_owned())
 }
 
+/// The message `message_id` of the conversation as the composer quotes it, when it can be
+/// replied to (readable, not a note, taken by the provider); else nothing.
+async fn reply_target(state: &AppState, viewer: &Viewer, id: &str, message_id: &str) -> Option<ReplyTarget> {
+    let m = match conversations::message(&state.app.db, &viewer.actor, id, message_id).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::debug!(error = %e, "inbox: the message to reply to");
+            return None;
+        }
+    };
+    // Only a message the provider has taken can be answered.
+    m.provider_message_id.as_ref()?;
+    Some(ReplyTarget { message_id: m.id.clone(), quote: view::snippet(&m, viewer.tr())? })
+}
+
+/// The draft completed for the conversation: an e-mail's default subject (`Re:` the customer's
+/// last), the message to reply to.
+async fn complete(
+    state: &AppState,
+    viewer: &Viewer,
+    c: &ConversationView,
+    reply_to: Option<&str>,
+    mut d: Draft,
+) -> Draft {
+    if d.subject.is_none() && view::channel(c) == ui::pages::inbox::Channel::Email {
+        d.subject = match app::inbox::outbound::default_subject(&state.app, &viewer.actor, &c.id).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "inbox: the default subject");
+                None
+            }
+        };
+    }
+    if d.reply.is_none()
+        && let Some(r) = reply_to
+    {
+        d.reply = reply_target(state, viewer, &c.id, r).await;
+    }
+    d
+}
+
 /// `GET /inbox`.
 pub async fn inbox(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    render(&state, &viewer, None, InboxQuery::parse(raw.as_deref())).await
+    render(&state, &viewer, None, InboxQuery::parse(raw.as_deref()), None).await
 }
 
 /// `GET /inbox/{id}`.
@@ -259,10 +309,17 @@ pub async fn conversation(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    render(&state, &viewer, Some(id), InboxQuery::parse(raw.as_deref())).await
+    render(&state, &viewer, Some(id), InboxQuery::parse(raw.as_deref()), None).await
 }
 
-async fn render(state: &AppState, viewer: &Viewer, open: Option<String>, q: InboxQuery) -> Response {
+/// The page; `draft` is a refused send's composer (else the query's error and reply target).
+async fn render(
+    state: &AppState,
+    viewer: &Viewer,
+    open: Option<String>,
+    q: InboxQuery,
+    draft: Option<Draft>,
+) -> Response {
     let tr = viewer.tr();
     let filter = Filter::parse(&q.filter, viewer);
     // Read before anything else: the live stream replays every event after it, so nothing that
@@ -282,16 +339,23 @@ async fn render(state: &AppState, viewer: &Viewer, open: Option<String>, q: Inbo
                 Err(e) => return failed(e, tr, "messages"),
             };
             let templates = templates(state, viewer, &c).await;
+            let draft = match draft {
+                Some(d) => complete(state, viewer, &c, None, d).await,
+                None => {
+                    let d = Draft { error: send_error(q.error.as_deref(), tr), ..Draft::default() };
+                    complete(state, viewer, &c, q.reply_to.as_deref(), d).await
+                }
+            };
             Some(Thread {
                 id: c.id.clone(),
                 lead_id: c.lead_id.clone(),
                 lead_name: c.lead_name.clone().unwrap_or_default(),
                 channel: view::channel(&c),
-                customer_address: c.customer_address.clone(),
+                customer_address: view::customer_address(&c),
                 bubbles,
                 older_href: older.as_deref().map(|cur| href(Some(id), filter, &[("before", cur)])),
                 older_fragment: older.as_deref().map(|cur| older_url(id, cur)),
-                composer: view::composer(&c, tr, templates.as_ref(), send_error(q.error.as_deref(), tr)),
+                composer: view::composer(&c, tr, templates.as_ref(), draft, state.app.files.max_bytes()),
             })
         }
         None => None,
@@ -335,17 +399,22 @@ pub async fn message_fragment(
     Extension(viewer): Extension<Viewer>,
     Path((id, message_id)): Path<(String, String)>,
 ) -> Response {
-    let tr = viewer.tr();
     let m = match conversations::message(&state.app.db, &viewer.actor, &id, &message_id).await {
         Ok(m) => m,
-        Err(e) => return failed(e, tr, "message fragment"),
+        Err(e) => return failed(e, viewer.tr(), "message fragment"),
     };
+    one_bubble(&state, &viewer, &m).await
+}
+
+/// One message as a bubble fragment (its quote and author looked up).
+async fn one_bubble(state: &AppState, viewer: &Viewer, m: &MessageView) -> Response {
+    let tr = viewer.tr();
     let quote = match m.reply_to_provider_id.as_deref() {
-        Some(p) => quoted(&state, &viewer, &id, p).await,
+        Some(p) => quoted(state, viewer, &m.conversation_id, p).await,
         None => None,
     };
-    let names = if m.direction == "OUT" { authors(&state, &viewer).await } else { HashMap::new() };
-    html(ui::pages::inbox::BubbleFragment { tr, b: view::bubble(&m, tr, &names, quote) })
+    let names = if m.direction == "OUT" { authors(state, viewer).await } else { HashMap::new() };
+    html(ui::pages::inbox::BubbleFragment { tr, b: view::bubble(m, tr, &names, quote) })
 }
 
 /// `GET /inbox/{id}/older?cursor=…`: the next older page of the thread.
@@ -380,78 +449,9 @@ pub async fn composer_fragment(
         Err(e) => return failed(e, tr, "composer"),
     };
     let templates = templates(&state, &viewer, &c).await;
-    html(ComposerFragment { tr, csrf: viewer.csrf.clone(), composer: view::composer(&c, tr, templates.as_ref(), None) })
-}
-
-/// The no-script composer's form: `csrf`, `text`, `note` (`1`: a private note) or `template`
-/// (`name|language`).
-#[derive(Debug, Default)]
-struct SendForm {
-    csrf: String,
-    text: String,
-    note: bool,
-    template: String,
-}
-
-impl SendForm {
-    fn parse(body: &[u8]) -> SendForm {
-        let mut f = SendForm::default();
-        for (k, v) in form_urlencoded::parse(body) {
-            match k.as_ref() {
-                "csrf" => f.csrf = v.into_owned(),
-                "text" => f.text = v.into_owned(),
-                "note" => f.note = v == "1",
-                "template" => f.template = v.into_owned(),
-                _ => {}
-            }
-        }
-        f
-    }
-}
-
-/// `POST /inbox/{id}/send`: the composer without script. Sends through the same use cases as the
-/// API; back to the thread, with the refusal's code when it was refused.
-pub async fn send(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let form = SendForm::parse(&body);
-    if !check_form_csrf(&headers, &form.csrf) {
-        return crate::pages::csrf_refused();
-    }
-    let result = if form.note {
-        conversations::add_note(&state.app, &viewer.actor, &id, NewNote { body: form.text }).await.map(drop)
-    } else {
-        let template = form.template.rsplit_once('|').map(|(name, language)| TemplateRef {
-            name: name.to_owned(),
-            language: Some(language.to_owned()).filter(|l| !l.is_empty()),
-        });
-        let message = NewMessage {
-            text: if template.is_some() { None } else { Some(form.text) },
-            template,
-            subject: None,
-            reply_to_message_id: None,
-            media_file_id: None,
-        };
-        app::inbox::outbound::send(&state.app, &viewer.actor, &id, message).await.map(drop)
-    };
-    match result {
-        Ok(()) => Redirect::to(&format!("/inbox/{id}")).into_response(),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::NOT_FOUND {
-                return not_found(viewer.tr());
-            }
-            if e.status.is_server_error() {
-                return (StatusCode::INTERNAL_SERVER_ERROR, viewer.tr().t("error-server")).into_response();
-            }
-            let qs = form_urlencoded::Serializer::new(String::new()).append_pair("error", &e.code).finish();
-            Redirect::to(&format!("/inbox/{id}?{qs}")).into_response()
-        }
-    }
+    let draft = complete(&state, &viewer, &c, None, Draft::default()).await;
+    let composer = view::composer(&c, tr, templates.as_ref(), draft, state.app.files.max_bytes());
+    html(ComposerFragment { tr, csrf: viewer.csrf.clone(), composer })
 }
 
 #[cfg(test)]

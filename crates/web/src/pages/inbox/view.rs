@@ -11,7 +11,9 @@ use app::inbox::senders::agent_message;
 use ui::Tr;
 use ui::format;
 use ui::pages::Opt;
-use ui::pages::inbox::{Attachment, Bubble, Channel, Composer, ComposerMode, ConversationItem, Ticks, Window};
+use ui::pages::inbox::{
+    Attach, Attachment, Bubble, Channel, Composer, ComposerMode, ConversationItem, ReplyTarget, Ticks, Window,
+};
 
 /// How much of a quoted message a reply shows.
 const QUOTE_CHARS: usize = 140;
@@ -20,15 +22,23 @@ pub(super) fn channel(c: &ConversationView) -> Channel {
     Channel::parse(c.channel.as_str()).unwrap_or(Channel::Whatsapp)
 }
 
+/// The customer's address as people write it: WhatsApp identifies a customer by their number's
+/// digits (`971502223344`), shown with its `+` like every other phone number.
+pub(super) fn customer_address(c: &ConversationView) -> Option<String> {
+    let raw = c.customer_address.as_deref()?;
+    let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    Some(if digits && channel(c) == Channel::Whatsapp { format!("+{raw}") } else { raw.to_owned() })
+}
+
 /// One conversation of the list.
 pub(super) fn item(c: &ConversationView, tr: Tr, href: String, open: Option<&str>) -> ConversationItem {
     ConversationItem {
         id: c.id.clone(),
         href,
-        lead_name: c.lead_name.clone().or_else(|| c.customer_address.clone()).unwrap_or_default(),
+        lead_name: c.lead_name.clone().or_else(|| customer_address(c)).unwrap_or_default(),
         channel: channel(c),
         preview: c.last_message_preview.clone().filter(|p| !p.trim().is_empty()),
-        time: c.last_message_at.as_deref().map(|t| format::date_time(t, tr.locale)),
+        time: c.last_message_at.as_deref().map(|t| format::date_time(t, tr.locale, tr.zone)),
         time_iso: c.last_message_at.clone(),
         unread: c.unread_count,
         current: open == Some(c.id.as_str()),
@@ -132,13 +142,25 @@ pub(super) fn bubble(m: &MessageView, tr: Tr, authors: &HashMap<String, String>,
         _ => m.body.clone().filter(|b| !b.trim().is_empty()),
     };
     let time_iso = if m.direction == "IN" { m.sent_at.clone() } else { None }.unwrap_or_else(|| m.created_at.clone());
+    let kind_label = kind_label(m, tr, !attachments.is_empty());
+    let snippet = body
+        .as_deref()
+        .map(shorten)
+        .or_else(|| attachments.first().map(|a| a.name.clone()))
+        .or_else(|| kind_label.clone())
+        .unwrap_or_default();
+    // Only a message the provider has taken can be answered (the reply names its provider id).
+    let reply_href = (!m.private && m.provider_message_id.is_some()).then(|| {
+        let qs = form_urlencoded::Serializer::new(String::new()).append_pair("reply_to", &m.id).finish();
+        format!("/inbox/{}?{qs}#composer", m.conversation_id)
+    });
     Bubble {
         id: m.id.clone(),
         direction: m.direction.clone(),
         status: m.status.clone(),
         note: m.private,
         body,
-        kind_label: kind_label(m, tr, !attachments.is_empty()),
+        kind_label,
         subject: content_str(m.content.as_ref(), &["subject"]).filter(|s| !s.is_empty()).map(str::to_owned),
         media_pending: m.direction == "IN"
             && m.media_file_id.is_none()
@@ -147,12 +169,23 @@ pub(super) fn bubble(m: &MessageView, tr: Tr, authors: &HashMap<String, String>,
         attachments,
         quote: quote.map(|q| shorten(&q)),
         author: if m.direction == "OUT" { m.author_id.as_ref().and_then(|a| authors.get(a)).cloned() } else { None },
-        time: format::date_time(&time_iso, tr.locale),
+        time: format::date_time(&time_iso, tr.locale, tr.zone),
         time_iso,
         ticks,
         error: (ticks == Some(Ticks::Failed)).then(|| failure(m, tr)),
         possible_duplicate: m.content.as_ref().and_then(|c| c.get("possibleDuplicate")) == Some(&Value::Bool(true)),
+        reply_href,
+        snippet,
     }
+}
+
+/// What a reply quotes of message `m`: the start of its text, else its file's name or what it
+/// is (a photo, a location…); `None` for a note or an empty message.
+pub(super) fn snippet(m: &MessageView, tr: Tr) -> Option<String> {
+    if m.private {
+        return None;
+    }
+    Some(bubble(m, tr, &HashMap::new(), None).snippet).filter(|s| !s.is_empty())
 }
 
 fn shorten(text: &str) -> String {
@@ -163,12 +196,9 @@ fn shorten(text: &str) -> String {
     out
 }
 
-/// The bodies of loaded messages by provider id: what their replies quote.
-pub(super) fn quotes(messages: &[MessageView]) -> HashMap<String, String> {
-    messages
-        .iter()
-        .filter_map(|m| Some((m.provider_message_id.clone()?, m.body.clone().filter(|b| !b.is_empty())?)))
-        .collect()
+/// What the loaded messages' replies quote of them, by provider id.
+pub(super) fn quotes(messages: &[MessageView], tr: Tr) -> HashMap<String, String> {
+    messages.iter().filter_map(|m| Some((m.provider_message_id.clone()?, snippet(m, tr)?))).collect()
 }
 
 /// WhatsApp's window as of now: `None` for the other channels.
@@ -195,14 +225,92 @@ pub(super) fn template_options(templates: Option<&Value>, tr: Tr) -> Vec<Opt> {
     out
 }
 
-/// The composer: free text while it may go out, else the channel's templates.
-pub(super) fn composer(c: &ConversationView, tr: Tr, templates: Option<&Value>, error: Option<String>) -> Composer {
+/// What the composer shows besides the channel's own: a refusal's words and what was typed
+/// (kept when a send was refused), the e-mail subject, the message being replied to.
+#[derive(Debug, Default)]
+pub(super) struct Draft {
+    pub error: Option<String>,
+    pub text: String,
+    /// E-mail: the subject typed, else the default (`Re:` the customer's last subject).
+    pub subject: Option<String>,
+    pub reply: Option<ReplyTarget>,
+}
+
+/// The `accept` list of WhatsApp's file input: photos, PDF and the audio WhatsApp plays.
+const WHATSAPP_ACCEPT: &str = "image/jpeg,image/png,application/pdf,audio/mpeg,audio/ogg,audio/mp4,audio/aac,audio/amr,.mp3,.ogg,.opus,.m4a,.aac,.amr";
+/// E-mail takes every file the agency stores.
+const EMAIL_ACCEPT: &str = concat!(
+    "image/jpeg,image/png,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.csv,",
+    "audio/mpeg,audio/ogg,audio/mp4,audio/aac,audio/amr,.mp3,.ogg,.opus,.m4a,.aac,.amr"
+);
+
+/// `n` bytes as the composer writes sizes: kilobytes below a megabyte, whole megabytes (MiB)
+/// when exact, else one decimal.
+pub(super) fn megabytes(n: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    if n < MB {
+        format!("{} KB", n.div_ceil(1024))
+    } else if n.is_multiple_of(MB) {
+        format!("{} MB", n / MB)
+    } else {
+        #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+        let mb = n as f64 / MB as f64;
+        format!("{mb:.1} MB")
+    }
+}
+
+/// The file input for the channel: WhatsApp and e-mail take files (within `max_bytes`, the
+/// agency's upload limit, and WhatsApp's own per type); SMS none.
+fn attach(channel: Channel, tr: Tr, max_bytes: usize) -> Option<Attach> {
+    let limit = |content_type: &str| {
+        app::inbox::outbound::media_limit(channel.code(), content_type).map_or(max_bytes, |l| l.min(max_bytes))
+    };
+    let (accept, hint) = match channel {
+        Channel::Sms => return None,
+        Channel::Whatsapp => (
+            WHATSAPP_ACCEPT,
+            format!(
+                "{} {}",
+                tr.with("inbox-attach-photos", "name", &megabytes(limit("image/jpeg"))),
+                tr.with("inbox-attach-files", "name", &megabytes(limit("audio/mpeg").min(limit("application/pdf"))))
+            ),
+        ),
+        Channel::Email => (EMAIL_ACCEPT, tr.with("inbox-attach-any", "name", &megabytes(max_bytes))),
+    };
+    Some(Attach {
+        accept: accept.to_owned(),
+        max_bytes,
+        hint,
+        too_large: tr.with("inbox-error-file-too-large", "name", &megabytes(max_bytes)),
+    })
+}
+
+/// The composer: free text while it may go out, else the channel's templates. `max_bytes` is the
+/// agency's upload limit.
+pub(super) fn composer(
+    c: &ConversationView,
+    tr: Tr,
+    templates: Option<&Value>,
+    draft: Draft,
+    max_bytes: usize,
+) -> Composer {
     let window = window(c, tr);
     let mode = match &window {
         Some(w) if w.closed => ComposerMode::Templates(template_options(templates, tr)),
         _ => ComposerMode::Text,
     };
-    Composer { conversation_id: c.id.clone(), mode, window, error }
+    let channel = channel(c);
+    Composer {
+        conversation_id: c.id.clone(),
+        mode,
+        window,
+        error: draft.error,
+        text: draft.text,
+        subject: (channel == Channel::Email).then(|| draft.subject.unwrap_or_default()),
+        reply: draft.reply,
+        attach: attach(channel, tr, max_bytes),
+        cancel_href: format!("/inbox/{}#composer", c.id),
+    }
 }
 
 #[cfg(test)]
@@ -265,6 +373,29 @@ mod tests {
         assert_eq!((b.attachments[0].name.as_str(), b.attachments[0].image), ("عقد.pdf", false));
         let pending = message(json!({"direction": "IN", "type": "IMAGE", "status": "RECEIVED", "body": null}));
         assert!(bubble(&pending, en, &HashMap::new(), None).media_pending);
+    }
+
+    #[test]
+    fn only_what_the_provider_took_can_be_replied_to() {
+        let en = Tr::new(Locale::En);
+        let taken =
+            bubble(&message(json!({"providerMessageId": "wamid.1", "body": "Is it free?"})), en, &HashMap::new(), None);
+        assert_eq!(taken.reply_href.as_deref(), Some("/inbox/c1?reply_to=m1#composer"));
+        assert_eq!(taken.snippet, "Is it free?");
+        let queued = bubble(&message(json!({"status": "QUEUED"})), en, &HashMap::new(), None);
+        assert_eq!(queued.reply_href, None);
+        let note = message(json!({"private": true, "status": "NOTE", "providerMessageId": "x"}));
+        assert_eq!((bubble(&note, en, &HashMap::new(), None).reply_href, snippet(&note, en)), (None, None));
+        let photo = message(json!({"type": "IMAGE", "body": null, "mediaFileId": "f1", "providerMessageId": "w",
+                                   "content": {"media": {"name": "flat.jpg", "contentType": "image/jpeg"}}}));
+        assert_eq!(snippet(&photo, en).as_deref(), Some("flat.jpg"), "a file without text is quoted by its name");
+    }
+
+    #[test]
+    fn sizes_read_in_kilobytes_or_megabytes() {
+        assert_eq!(megabytes(64 * 1024), "64 KB");
+        assert_eq!(megabytes(10 * 1024 * 1024), "10 MB");
+        assert_eq!(megabytes(5 * 1024 * 1024 + 512 * 1024), "5.5 MB");
     }
 
     #[test]

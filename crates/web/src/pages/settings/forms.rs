@@ -25,7 +25,7 @@ use crate::pages::session::{Viewer, check_form_csrf};
 use crate::pages::{csrf_refused, not_found};
 
 /// Back to the settings page with error `key` about `field` (kept to a short identifier).
-fn redirect_error(key: &str, field: &str) -> Response {
+pub(super) fn redirect_error(key: &str, field: &str) -> Response {
     let field: String =
         field.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '[' | ']' | '_')).take(40).collect();
     let mut q = form_urlencoded::Serializer::new(String::new());
@@ -37,7 +37,7 @@ fn redirect_error(key: &str, field: &str) -> Response {
 }
 
 /// The answer to a refused record use case.
-fn record_error(viewer: &Viewer, e: RecordError) -> Response {
+pub(super) fn record_error(viewer: &Viewer, e: RecordError) -> Response {
     match e {
         RecordError::Forbidden => (StatusCode::FORBIDDEN, viewer.tr().t("settings-forbidden")).into_response(),
         RecordError::NotFound(_) => not_found(viewer.tr()),
@@ -147,7 +147,7 @@ pub struct InviteForm {
 }
 
 /// `POST /settings/users`: invites a user (no password yet) through `app::users::add`, which
-/// only an admin may do.
+/// only an admin may do, then shows their set-password link.
 pub async fn invite(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -168,7 +168,8 @@ pub async fn invite(
         password: None,
     };
     match app::users::add(&state.app.db, &viewer.actor, new).await {
-        Ok(_) => saved("invited"),
+        // Straight to the new user's set-password link (made, and shown once, by the page).
+        Ok(user) => super::with_link("invited", &user.id),
         Err(e) => user_error(&viewer, e),
     }
 }
@@ -252,33 +253,35 @@ pub async fn create_team(
 #[serde(rename_all = "camelCase")]
 pub struct ChannelFormBody {
     #[serde(default)]
-    csrf: String,
-    name: Option<String>,
+    pub(super) csrf: String,
+    /// The create form's kind (`WHATSAPP`, `SMS`, `EMAIL`); the edit form has none.
+    pub(super) kind: Option<String>,
+    pub(super) name: Option<String>,
     /// A checkbox: present when checked.
-    active: Option<String>,
-    address: Option<String>,
-    phone_number_id: Option<String>,
-    waba_id: Option<String>,
-    sms_account_sid: Option<String>,
-    inbound_address: Option<String>,
-    smtp_host: Option<String>,
-    smtp_port: Option<String>,
-    smtp_username: Option<String>,
-    access_token: Option<String>,
-    app_secret: Option<String>,
-    verify_token: Option<String>,
-    auth_token: Option<String>,
-    inbound_secret: Option<String>,
-    smtp_password: Option<String>,
+    pub(super) active: Option<String>,
+    pub(super) address: Option<String>,
+    pub(super) phone_number_id: Option<String>,
+    pub(super) waba_id: Option<String>,
+    pub(super) sms_account_sid: Option<String>,
+    pub(super) inbound_address: Option<String>,
+    pub(super) smtp_host: Option<String>,
+    pub(super) smtp_port: Option<String>,
+    pub(super) smtp_username: Option<String>,
+    pub(super) access_token: Option<String>,
+    pub(super) app_secret: Option<String>,
+    pub(super) verify_token: Option<String>,
+    pub(super) auth_token: Option<String>,
+    pub(super) inbound_secret: Option<String>,
+    pub(super) smtp_password: Option<String>,
 }
 
 /// A plain field of the form: absent stays, empty clears, a value replaces.
-fn plain(v: Option<String>) -> Option<Option<String>> {
+pub(super) fn plain(v: Option<String>) -> Option<Option<String>> {
     v.map(|s| Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
 }
 
 /// A secret of the form: empty (or absent) keeps the stored secret, a value replaces it.
-fn secret(v: Option<String>) -> Option<Option<String>> {
+pub(super) fn secret(v: Option<String>) -> Option<Option<String>> {
     v.filter(|s| !s.trim().is_empty()).map(Some)
 }
 
